@@ -1,0 +1,275 @@
+"""The one description of the memory map and of every register block.
+
+Everything else is generated from these tables (``python -m iss.regmap --write``):
+the C header the simulator's peripherals include, the header firmware includes
+(``runtime/include/iss_archi.h``) and ``docs/memory-map.md``.  A test fails when a
+generated file is stale, so the simulator, the firmware and the docs cannot disagree.
+Addresses follow the PULP conventions (pulp-runtime / pulp-sdk headers, GVSoC).
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str          # C identifier stem, e.g. TCDM
+    base: int
+    size: int          # default size (TCDM and L2 sizes are configurable)
+    doc: str
+
+
+@dataclass(frozen=True)
+class Reg:
+    name: str
+    offset: int
+    access: str        # "rw", "ro", "wo", "rb" (read blocks the core)
+    doc: str
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str          # C identifier stem of the block
+    base: int          # absolute base of the first instance
+    doc: str
+    regs: tuple[Reg, ...]
+    stride: int = 0    # distance between instances (0: single instance)
+    count: int = 1
+    extra: tuple[tuple[str, int, str], ...] = field(default=())  # other constants
+
+
+REGIONS: tuple[Region, ...] = (
+    Region("TCDM_ALIAS", 0x00000000, 0x00080000, "alias of the TCDM (same memory)"),
+    Region("TCDM", 0x10000000, 0x00080000,
+           "L1 scratchpad: 512 KiB, 32 word-interleaved banks, shared by cores, DMA and accelerators"),
+    Region("TCDM_TAS", 0x10100000, 0x00080000,
+           "test-and-set alias of the TCDM: a load returns the word and sets it to 0xFFFFFFFF"),
+    Region("CLUSTER_PERIPH", 0x10200000, 0x00004000,
+           "cluster peripherals, global view (see the blocks below)"),
+    Region("DEMUX", 0x10204000, 0x00001000,
+           "per-core private view: each core reaches its own event unit and DMA here"),
+    Region("SOC_PERIPH", 0x1A100000, 0x00010000, "SoC peripherals: APB SoC control and stdout"),
+    Region("L2", 0x1C000000, 0x00400000, "L2 memory: code, data, bulk buffers (4 MiB)"),
+)
+
+# Offsets inside the cluster peripherals (global view); only the blocks named in
+# BLOCKS are implemented, an access elsewhere in the region is reported as an error.
+CLUSTER_PERIPH_MAP = (
+    ("CLUSTER_CTRL", 0x0000, "cluster control (not modelled)"),
+    ("TIMER", 0x0400, "cluster timer"),
+    ("EU_GLOBAL", 0x0800, "event unit, global view"),
+    ("HWPE", 0x1000, "HWPE (generic accelerator slot)"),
+    ("ICACHE_CTRL", 0x1400, "I-cache control (not modelled)"),
+    ("DMA_GLOBAL", 0x1800, "cluster DMA, global view"),
+    ("IMA", 0x2000, "IMA (analog in-memory computing accelerator)"),
+)
+
+EU_DEMUX = 0x10204000
+
+BLOCKS: tuple[Block, ...] = (
+    Block("CLUSTER_CTRL", 0x10200000,
+          "Cluster control. Only the simulator's information registers are modelled "
+          "(an extension of this simulator: PULP's cluster control has no core count).",
+          (Reg("NB_CORES", 0xF0, "ro", "number of cores started in this run (--cores)"),)),
+    Block("EU_CORE", EU_DEMUX + 0x000,
+          "Event unit v3, core area of the calling core (demux view). A load from a *_WAIT "
+          "register blocks the core until (BUFFER & MASK) != 0 and returns the masked buffer.",
+          (
+              Reg("MASK", 0x00, "rw", "event mask: events that wake the core"),
+              Reg("MASK_AND", 0x04, "wo", "clear the written bits of MASK"),
+              Reg("MASK_OR", 0x08, "wo", "set the written bits of MASK"),
+              Reg("STATUS", 0x18, "ro", "1: the core's clock is enabled (always 1 when read by the core)"),
+              Reg("BUFFER", 0x1C, "ro", "pending events"),
+              Reg("BUFFER_MASKED", 0x20, "ro", "BUFFER & MASK"),
+              Reg("BUFFER_CLEAR", 0x28, "wo", "clear the written bits of BUFFER"),
+              Reg("EVENT_WAIT", 0x38, "rb", "sleep until BUFFER & MASK != 0; returns it"),
+              Reg("EVENT_WAIT_CLEAR", 0x3C, "rb",
+                  "as EVENT_WAIT, then clears the returned bits of BUFFER"),
+          )),
+    Block("EU_DISPATCH", EU_DEMUX + 0x080,
+          "Dispatch FIFO used by fork/join: a write pushes a word to every core of the team, "
+          "a read pops the calling core's next word and blocks while its FIFO is empty.",
+          (
+              Reg("FIFO_ACCESS", 0x00, "rb", "write: push to the team; read: pop (blocks)"),
+              Reg("TEAM_CONFIG", 0x04, "rw", "bit mask of the cores that receive pushed words"),
+          ),
+          extra=(("FIFO_DEPTH", 8, "words buffered per core; a push beyond is an error"),)),
+    Block("EU_MUTEX", EU_DEMUX + 0x0C0,
+          "Hardware mutexes: a read locks the mutex (blocks while another core holds it) and "
+          "returns 0; a write unlocks it.",
+          (Reg("MUTEX", 0x00, "rb", "mutex n at 4*n: read locks, write unlocks"),),
+          extra=(("COUNT", 8, "number of mutexes"),)),
+    Block("EU_SW_EVENT", EU_DEMUX + 0x100,
+          "Software events 0-7 (event lines 0-7).",
+          (
+              Reg("TRIGG", 0x00, "wo", "event n at 4*n: write a core mask to send event n to those cores"),
+              Reg("TRIGG_WAIT", 0x40, "rb",
+                  "event n at 0x40+4*n: read sends event n to every other core, then waits"),
+              Reg("TRIGG_WAIT_CLEAR", 0x80, "rb", "as TRIGG_WAIT, then clears the returned bits"),
+          ),
+          extra=(("COUNT", 8, "number of software events"),)),
+    Block("EU_BARRIER", EU_DEMUX + 0x200,
+          "Hardware barriers (barrier b at 0x20*b). When every core of TRIGGER_MASK has "
+          "arrived, event line 16 is sent to the cores of TARGET_MASK and STATUS resets.",
+          (
+              Reg("TRIGGER_MASK", 0x00, "rw", "cores that must arrive"),
+              Reg("STATUS", 0x04, "ro", "cores arrived so far"),
+              Reg("STATUS_SUMMARY", 0x08, "ro", "bit b set when barrier b has arrivals pending"),
+              Reg("TARGET_MASK", 0x0C, "rw", "cores notified on completion"),
+              Reg("TRIGGER", 0x10, "wo", "write a core mask: those cores arrive"),
+              Reg("TRIGGER_SELF", 0x14, "wo", "any write: the calling core arrives"),
+              Reg("TRIGGER_WAIT", 0x18, "rb", "read: the calling core arrives, then waits"),
+              Reg("TRIGGER_WAIT_CLEAR", 0x1C, "rb", "as TRIGGER_WAIT, then clears the returned bits"),
+          ),
+          stride=0x20, count=8),
+    Block("SOC_CTRL", 0x1A104000,
+          "APB SoC control: end of computation.",
+          (Reg("CORESTATUS", 0xA0, "wo",
+               "write (status | 1 << 31) to end the run; the exit code is status & 0xFF"),),
+          extra=(("EOC_BIT", 1 << 31, "end-of-computation flag in CORESTATUS"),)),
+    Block("STDOUT", 0x1A10F000,
+          "Per-core stdout: a byte written to PUTC of (cluster, core) is appended to that "
+          "core's output line; lines are printed on newline.",
+          (Reg("PUTC", 0x00, "wo", "character output"),),
+          stride=0x8, count=8,
+          extra=(("CLUSTER_STRIDE", 0x80, "distance between clusters' stdout areas"),)),
+)
+
+EVENT_LINES = (
+    (0, "SW_EVENT0", "software events 0-7 (lines 0-7)"),
+    (8, "DMA0", "cluster DMA transfer end"),
+    (9, "DMA1", "cluster DMA (second line)"),
+    (10, "TIMER0", "cluster timer 0"),
+    (11, "TIMER1", "cluster timer 1"),
+    (12, "ACC0", "accelerator 0 end of job (IMA)"),
+    (13, "ACC1", "accelerator 1 end of job (depthwise)"),
+    (14, "ACC2", "accelerator 2"),
+    (15, "ACC3", "accelerator 3"),
+    (16, "BARRIER", "hardware barrier completed"),
+    (17, "MUTEX", "mutex released"),
+    (18, "DISPATCH", "dispatch FIFO written"),
+)
+
+# Custom CSR numbers the simulator rewrites counter reads to (see docs/architecture.md).
+PERF_CSRS = (
+    (0xCC0, "PCER", "performance counter event enable"),
+    (0xCC1, "PCMR", "performance counter mode (bit 0: active)"),
+    (0x780, "PCCR0", "performance counter n at 0x780+n"),
+)
+
+
+def _region(name: str) -> Region:
+    return next(r for r in REGIONS if r.name == name)
+
+
+def c_header(guard: str) -> str:
+    out = [
+        "/* Generated by `python -m iss.regmap --write` from iss/regmap.py: do not edit. */",
+        f"#ifndef {guard}", f"#define {guard}", "",
+        "/* Memory map */",
+    ]
+    for r in REGIONS:
+        out.append(f"#define ISS_{r.name}_BASE 0x{r.base:08X}u /* {r.doc} */")
+        out.append(f"#define ISS_{r.name}_SIZE 0x{r.size:08X}u")
+    out.append("#define ISS_TCDM_BANKS 32")
+    out.append("")
+    out.append("/* Cluster peripherals: offsets from ISS_CLUSTER_PERIPH_BASE */")
+    for name, off, doc in CLUSTER_PERIPH_MAP:
+        out.append(f"#define ISS_{name}_OFFSET 0x{off:04X}u /* {doc} */")
+    out.append("")
+    out.append("/* Event lines */")
+    for line, name, doc in EVENT_LINES:
+        out.append(f"#define ISS_EVT_{name} {line} /* {doc} */")
+    out.append("")
+    for b in BLOCKS:
+        out.append(f"/* {b.name}: {b.doc} */")
+        out.append(f"#define ISS_{b.name}_BASE 0x{b.base:08X}u")
+        if b.count > 1:
+            out.append(f"#define ISS_{b.name}_STRIDE 0x{b.stride:X}u")
+            out.append(f"#define ISS_{b.name}_INSTANCES {b.count}")
+        for reg in b.regs:
+            out.append(f"#define ISS_{b.name}_{reg.name} 0x{reg.offset:02X}u /* {reg.access}: {reg.doc} */")
+        for name, value, doc in b.extra:
+            out.append(f"#define ISS_{b.name}_{name} 0x{value:X}u /* {doc} */")
+        out.append("")
+    out.append("/* RI5CY performance counter CSRs */")
+    for num, name, doc in PERF_CSRS:
+        out.append(f"#define ISS_CSR_{name} 0x{num:03X} /* {doc} */")
+    out += ["", f"#endif /* {guard} */", ""]
+    return "\n".join(out)
+
+
+def docs_page() -> str:
+    out = [
+        "<!-- Generated by `python -m iss.regmap --write` from iss/regmap.py: do not edit. -->",
+        "# Memory map and registers", "",
+        "The simulator, the firmware header `runtime/include/iss_archi.h` and this page are all",
+        "generated from `iss/regmap.py`. TCDM and L2 sizes are configurable (`[memory]` in the",
+        "config); the values below are the defaults.", "",
+        "## Regions", "", "| region | base | size | what |", "|---|---|---|---|",
+    ]
+    for r in REGIONS:
+        out.append(f"| {r.name} | `0x{r.base:08X}` | `0x{r.size:X}` | {r.doc} |")
+    out += ["", "Any access outside these regions stops the run with a memory fault naming the",
+            "core, the pc and its symbol, and the address.", "",
+            "## Cluster peripherals (offsets from 0x10200000)", "",
+            "| block | offset | what |", "|---|---|---|"]
+    for name, off, doc in CLUSTER_PERIPH_MAP:
+        out.append(f"| {name} | `+0x{off:04X}` | {doc} |")
+    out += ["", "## Event lines", "", "| line | name | what |", "|---|---|---|"]
+    for line, name, doc in EVENT_LINES:
+        out.append(f"| {line} | {name} | {doc} |")
+    out.append("")
+    for b in BLOCKS:
+        out += [f"## {b.name} at `0x{b.base:08X}`", "", b.doc, ""]
+        if b.count > 1:
+            out += [f"{b.count} instances, {b.stride:#x} bytes apart.", ""]
+        out += ["| register | offset | access | what |", "|---|---|---|---|"]
+        for reg in b.regs:
+            out.append(f"| {reg.name} | `0x{reg.offset:02X}` | {reg.access} | {reg.doc} |")
+        for name, value, doc in b.extra:
+            out.append(f"| ({name}) | `{value:#x}` | constant | {doc} |")
+        out.append("")
+    out += ["Access `rb`: a read that may block the core (it sleeps, clock-gated, until the",
+            "condition holds; the load then completes).", "",
+            "## Performance counter CSRs (RI5CY)", "", "| CSR | name | what |", "|---|---|---|"]
+    for num, name, doc in PERF_CSRS:
+        out.append(f"| `0x{num:03X}` | {name} | {doc} |")
+    out.append("")
+    return "\n".join(out)
+
+
+GENERATED = {
+    ROOT / "runtime" / "include" / "iss_archi.h": lambda: c_header("ISS_ARCHI_H"),
+    ROOT / "iss" / "native" / "iss_archi.h": lambda: c_header("ISS_ARCHI_H"),
+    ROOT / "docs" / "memory-map.md": docs_page,
+}
+
+
+def stale_files() -> list[Path]:
+    return [p for p, gen in GENERATED.items() if not p.exists() or p.read_text() != gen()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m iss.regmap", description=__doc__)
+    ap.add_argument("--write", action="store_true", help="write the generated files")
+    ap.add_argument("--check", action="store_true", help="exit 1 if a generated file is stale")
+    args = ap.parse_args(argv)
+    if args.write:
+        for p, gen in GENERATED.items():
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(gen())
+        return 0
+    stale = stale_files()
+    for p in stale:
+        print(f"stale: {p.relative_to(ROOT)} (run python -m iss.regmap --write)", file=sys.stderr)
+    return 1 if stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
