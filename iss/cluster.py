@@ -1,0 +1,236 @@
+"""The Python API: ``Cluster(config).load(elf).run()``.
+
+Python only orchestrates: it loads the ELF into the shared memories, then lets the native
+scheduler run in chunks of slices, draining the program's output between chunks."""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, TextIO
+
+import numpy as np
+
+from . import config as config_mod
+from .errors import (DeadlockError, IllegalInstructionError, IssError, MaxCyclesError,
+                     MemoryFaultError, PeripheralError)
+from .loader import Program, Symbols, load_elf
+from .native import load as load_native
+from .regmap import REGIONS
+
+RUN_CONTINUE, RUN_EXIT, RUN_FAULT, RUN_DEADLOCK, RUN_MAX_CYCLES = range(5)
+(FAULT_NONE, FAULT_ILLEGAL, FAULT_READ_UNMAPPED, FAULT_WRITE_UNMAPPED, FAULT_FETCH_UNMAPPED,
+ FAULT_PERIPH, FAULT_ECALL, FAULT_EBREAK, FAULT_HTIF, FAULT_INTERNAL) = range(10)
+WAIT_NAMES = {0: "nothing", 1: "an event", 2: "an event (wfi)", 3: "a hardware barrier",
+              4: "a mutex", 5: "the dispatch FIFO"}
+STATE_NAMES = {0: "running", 1: "sleeping", 2: "halted"}
+SLICES_PER_CHUNK = 20000
+
+
+@dataclass(frozen=True)
+class CoreStats:
+    core: int
+    pc: int
+    state: str
+    cycles: int
+    sleep_cycles: int
+    instructions: int
+    loads: int
+    stores: int
+    jumps: int
+    branches: int
+    taken_branches: int
+    compressed: int
+
+    @property
+    def active_cycles(self) -> int:
+        return self.cycles - self.sleep_cycles
+
+
+@dataclass(frozen=True)
+class RunResult:
+    exit_code: int          # the program's status (CORESTATUS or tohost)
+    exit_core: int
+    output: str
+    cores: list[CoreStats]
+    wall_seconds: float
+    clock_hz: float
+
+    @property
+    def instructions(self) -> int:
+        return sum(c.instructions for c in self.cores)
+
+    @property
+    def cycles(self) -> int:
+        """Simulated time of the run: the largest local time of any core."""
+        return max(c.cycles for c in self.cores)
+
+    @property
+    def mips(self) -> float:
+        return self.instructions / self.wall_seconds / 1e6 if self.wall_seconds > 0 else 0.0
+
+    def summary(self) -> str:
+        us = self.cycles / self.clock_hz * 1e6
+        return (f"exit {self.exit_code} | {self.instructions} instructions | {self.cycles} cycles "
+                f"({us:.2f} us at {self.clock_hz / 1e6:g} MHz) | wall {self.wall_seconds:.3f} s | "
+                f"{self.mips:.1f} MIPS")
+
+
+class Cluster:
+    """One simulated cluster. Use once: load a program, run it, inspect memory."""
+
+    def __init__(self, config: config_mod.Config | None = None):
+        self.config = (config or config_mod.Config()).validate()
+        self._ffi, self._lib = load_native()
+        c = self.config
+        cfg = self._ffi.new("iss_config_t *")
+        cfg.num_cores = c.cluster.cores
+        cfg.cluster_id = c.cluster.cluster_id
+        cfg.tcdm_size = c.memory.tcdm_size
+        cfg.l2_size = c.memory.l2_size
+        cfg.quantum = c.timing.quantum
+        cfg.max_cycles = c.run.max_cycles
+        cfg.sleep_cycles = c.timing.sleep_cycles
+        cfg.wakeup_cycles = c.timing.wakeup_cycles
+        cfg.prefix_output = int(c.run.prefix_output)
+        err = self._ffi.new("char[256]")
+        handle = self._lib.iss_create(cfg, err, 256)
+        if handle == self._ffi.NULL:
+            raise IssError(f"cannot create the cluster: {self._ffi.string(err).decode()}")
+        self._handle = self._ffi.gc(handle, self._lib.iss_destroy)
+        self.program: Program | None = None
+
+    # ---- memory ----
+    def memory_regions(self) -> list[tuple[int, int, str]]:
+        sizes = {"TCDM": self.config.memory.tcdm_size, "TCDM_ALIAS": self.config.memory.tcdm_size,
+                 "L2": self.config.memory.l2_size}
+        return [(r.base, sizes[r.name], r.name) for r in REGIONS if r.name in sizes]
+
+    def write(self, addr: int, data: bytes) -> None:
+        if self._lib.iss_mem_write(self._handle, addr, data, len(data)) != 0:
+            raise MemoryFaultError(f"host write of {len(data)} bytes at 0x{addr:08x} is outside TCDM and L2")
+
+    def read(self, addr: int, size: int) -> bytes:
+        buf = self._ffi.new("uint8_t[]", size)
+        if self._lib.iss_mem_read(self._handle, addr, buf, size) != 0:
+            raise MemoryFaultError(f"host read of {size} bytes at 0x{addr:08x} is outside TCDM and L2")
+        return bytes(self._ffi.buffer(buf, size))
+
+    def symbol(self, name: str) -> int:
+        if self.program is None or name not in self.program.symbols.by_name:
+            raise KeyError(f"no symbol {name!r} in the loaded program")
+        return self.program.symbols.by_name[name]
+
+    def read_array(self, name: str, dtype, count: int) -> np.ndarray:
+        """An array from a symbol of the loaded program, e.g. read_array("C", np.int32, 64*64)."""
+        dt = np.dtype(dtype)
+        return np.frombuffer(self.read(self.symbol(name), dt.itemsize * count), dtype=dt).copy()
+
+    # ---- program ----
+    def load(self, elf: str | Path) -> "Cluster":
+        prog = load_elf(elf, [r for r in self.memory_regions() if r[2] != "TCDM_ALIAS"])
+        for seg in prog.segments:
+            self.write(seg.paddr, seg.data + bytes(seg.memsz - len(seg.data)))
+        self._lib.iss_set_entry(self._handle, prog.entry)
+        syms = prog.symbols.by_name
+        if "tohost" in syms:
+            self._lib.iss_set_htif(self._handle, syms["tohost"], syms.get("fromhost", 0))
+        self.program = prog
+        return self
+
+    def signature(self) -> list[int]:
+        """Words between begin_signature and end_signature (riscv-arch-test convention)."""
+        begin, end = self.symbol("begin_signature"), self.symbol("end_signature")
+        return list(np.frombuffer(self.read(begin, end - begin), dtype="<u4"))
+
+    def core_stats(self) -> list[CoreStats]:
+        info = self._ffi.new("iss_core_info_t *")
+        out = []
+        for i in range(self.config.cluster.cores):
+            self._lib.iss_core_info(self._handle, i, info)
+            out.append(CoreStats(i, info.pc, STATE_NAMES.get(info.state, "?"), info.cycles,
+                                 info.sleep_cycles, info.instret, info.loads, info.stores,
+                                 info.jumps, info.branches, info.taken, info.rvc))
+        return out
+
+    def run(self, stdout: TextIO | None = None, on_chunk: Callable[[], None] | None = None) -> RunResult:
+        """Runs to the end; the program's output is echoed to stdout (if given) as it comes.
+        Raises an IssError subclass on a fault, deadlock or the cycle limit."""
+        if self.program is None:
+            raise IssError("no program loaded")
+        out_parts: list[str] = []
+        buf = self._ffi.new("char[]", 1 << 16)
+        start = time.perf_counter()
+        while True:
+            res = self._lib.iss_run(self._handle, SLICES_PER_CHUNK)
+            while n := self._lib.iss_take_output(self._handle, buf, 1 << 16):
+                text = self._ffi.buffer(buf, n)[:].decode("utf-8", "replace")
+                out_parts.append(text)
+                if stdout is not None:
+                    stdout.write(text)
+                    stdout.flush()
+            if on_chunk is not None:
+                on_chunk()
+            if res != RUN_CONTINUE:
+                break
+        wall = time.perf_counter() - start
+        status = self._ffi.new("iss_status_t *")
+        self._lib.iss_get_status(self._handle, status)
+        self.last_output = "".join(out_parts)
+        self.wall_seconds = wall
+        if res == RUN_EXIT:
+            return RunResult(status.exit_status & 0xFF,
+                             status.exit_core, self.last_output, self.core_stats(), wall,
+                             self.config.cluster.clock_hz)
+        raise self._error(res, status)
+
+    # ---- errors ----
+    def _where(self, core: int, pc: int) -> str:
+        return f"core {core}, pc {self.program.symbols.describe(pc)}"
+
+    def _error(self, res: int, st) -> IssError:
+        if res == RUN_DEADLOCK:
+            return DeadlockError(self._deadlock_report(st))
+        if res == RUN_MAX_CYCLES:
+            cores = self.core_stats()
+            where = "; ".join(f"core {c.core} at {self.program.symbols.describe(c.pc)}"
+                              for c in cores if c.state == "running")
+            return MaxCyclesError(f"--max-cycles {self.config.run.max_cycles} reached ({where})")
+        msg = self._ffi.string(st.fault_msg).decode()
+        where = self._where(st.fault_core, st.fault_pc)
+        kind = st.fault_kind
+        if kind == FAULT_ILLEGAL:
+            return IllegalInstructionError(f"{msg} at {where}")
+        if kind in (FAULT_READ_UNMAPPED, FAULT_WRITE_UNMAPPED, FAULT_FETCH_UNMAPPED):
+            return MemoryFaultError(f"{msg} at {where}")
+        if kind in (FAULT_PERIPH, FAULT_HTIF):
+            return PeripheralError(f"{msg} at {where}")
+        if kind in (FAULT_ECALL, FAULT_EBREAK):
+            return IllegalInstructionError(f"{msg} at {where}")
+        return IssError(f"internal emulation error: {msg} at {where}")
+
+    def _deadlock_report(self, st) -> str:
+        info = self._ffi.new("iss_core_info_t *")
+        lines = ["every core is asleep and no event is pending:"]
+        for i in range(self.config.cluster.cores):
+            self._lib.iss_core_info(self._handle, i, info)
+            what = WAIT_NAMES.get(info.wait, "?")
+            detail = ""
+            if info.wait in (1, 2):
+                detail = f" (mask 0x{info.evt_mask:x}, buffer 0x{info.evt_buffer:x})"
+            elif info.wait == 3:
+                b = info.wait_arg
+                arrived = [j for j in range(8) if st.bar_status[b] >> j & 1]
+                detail = (f" {b} (arrived: {arrived or 'none'}, needs mask 0x{st.bar_trigger_mask[b]:x};"
+                          f" event mask 0x{info.evt_mask:x})")
+            elif info.wait == 4:
+                detail = f" {info.wait_arg} (held by core {st.mutex_owner[info.wait_arg]})"
+            lines.append(f"  core {i} at {self.program.symbols.describe(info.pc)}, cycle {info.cycles}: "
+                         f"{STATE_NAMES.get(info.state)} waiting for {what}{detail}")
+        return "\n".join(lines)
+
+
+def run_elf(elf: str | Path, config: config_mod.Config | None = None, stdout: TextIO | None = None) -> RunResult:
+    """Convenience: load and run one ELF."""
+    return Cluster(config).load(elf).run(stdout=stdout)

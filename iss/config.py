@@ -1,0 +1,154 @@
+"""Cluster configuration: validated, frozen dataclasses loaded from TOML and overridable
+from the command line (``--set section.key=value``). ``iss run --dump-config`` prints it."""
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .regmap import REGIONS
+
+_TCDM_MAX = next(r for r in REGIONS if r.name == "TCDM_TAS").base - next(r for r in REGIONS if r.name == "TCDM").base
+_L2_MAX = 0x04000000
+
+
+@dataclass(frozen=True)
+class ClusterConfig:
+    cores: int = 8                  # cores started (1-8)
+    cluster_id: int = 0             # reported in mhartid bits 10:5
+    clock_hz: float = 500e6         # cluster clock, for times in the summary
+
+    def validate(self) -> None:
+        _check_range("cluster.cores", self.cores, 1, 8)
+        _check_range("cluster.cluster_id", self.cluster_id, 0, 63)
+        if not self.clock_hz > 0:
+            raise ConfigError(f"cluster.clock_hz must be > 0, got {self.clock_hz}")
+
+
+@dataclass(frozen=True)
+class MemoryConfig:
+    tcdm_size: int = 512 * 1024     # bytes, at 0x10000000 (and the alias at 0)
+    tcdm_banks: int = 32            # word-interleaved banks
+    l2_size: int = 4 * 1024 * 1024  # bytes, at 0x1C000000
+
+    def validate(self) -> None:
+        for name, value, hi in (("memory.tcdm_size", self.tcdm_size, _TCDM_MAX),
+                                ("memory.l2_size", self.l2_size, _L2_MAX)):
+            _check_range(name, value, 4096, hi)
+            if value % 4096:
+                raise ConfigError(f"{name} must be a multiple of 4096 bytes, got {value}")
+        if self.tcdm_banks < 1 or self.tcdm_banks & (self.tcdm_banks - 1):
+            raise ConfigError(f"memory.tcdm_banks must be a power of two >= 1, got {self.tcdm_banks}")
+
+
+@dataclass(frozen=True)
+class TimingConfig:
+    quantum: int = 1000             # cycles a core may run ahead of the slowest runnable core
+    sleep_cycles: int = 6           # to enter clock-gated sleep (GVSoC event unit)
+    wakeup_cycles: int = 2          # from the event to the first instruction (GVSoC)
+
+    def validate(self) -> None:
+        _check_range("timing.quantum", self.quantum, 1, 1 << 32)
+        _check_range("timing.sleep_cycles", self.sleep_cycles, 0, 1 << 16)
+        _check_range("timing.wakeup_cycles", self.wakeup_cycles, 0, 1 << 16)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    max_cycles: int = 0             # stop with an error after this many cycles on a core (0: no limit)
+    prefix_output: bool = False     # prefix each output line with "[core N] "
+
+    def validate(self) -> None:
+        _check_range("run.max_cycles", self.max_cycles, 0, 1 << 62)
+
+
+@dataclass(frozen=True)
+class Config:
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
+    memory: MemoryConfig = field(default_factory=MemoryConfig)
+    timing: TimingConfig = field(default_factory=TimingConfig)
+    run: RunConfig = field(default_factory=RunConfig)
+
+    def validate(self) -> "Config":
+        for f in fields(self):
+            getattr(self, f.name).validate()
+        return self
+
+    def replace(self, **sections: dict[str, Any]) -> "Config":
+        """A copy with some keys changed: cfg.replace(cluster={"cores": 4})."""
+        return from_dict({**self.as_dict(), **{k: {**self.as_dict()[k], **v} for k, v in sections.items()}})
+
+    def as_dict(self) -> dict[str, dict[str, Any]]:
+        return dataclasses.asdict(self)
+
+    def to_toml(self) -> str:
+        lines = []
+        for section, values in self.as_dict().items():
+            lines.append(f"[{section}]")
+            for key, value in values.items():
+                lines.append(f"{key} = {_toml_value(value)}")
+            lines.append("")
+        return "\n".join(lines)
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return repr(v)
+
+
+def _check_range(name: str, value: Any, lo: int, hi: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{name} must be an integer, got {value!r}")
+    if not lo <= value <= hi:
+        raise ConfigError(f"{name} must be between {lo} and {hi}, got {value}")
+
+
+_SECTION_CLASSES = {"cluster": ClusterConfig, "memory": MemoryConfig, "timing": TimingConfig, "run": RunConfig}
+
+
+def from_dict(data: dict[str, Any]) -> Config:
+    sections = {}
+    for name, values in data.items():
+        cls = _SECTION_CLASSES.get(name)
+        if cls is None:
+            raise ConfigError(f"unknown config section [{name}] (known: {', '.join(_SECTION_CLASSES)})")
+        if not isinstance(values, dict):
+            raise ConfigError(f"config section [{name}] must be a table")
+        known = {f.name: f for f in fields(cls)}
+        for key, value in values.items():
+            if key not in known:
+                raise ConfigError(f"unknown config key {name}.{key} (known: {', '.join(known)})")
+            default = known[key].default
+            if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+                values[key] = float(value)
+            elif type(default) is not type(values[key]):
+                raise ConfigError(f"{name}.{key} must be of type {type(default).__name__}, got {value!r}")
+        sections[name] = cls(**values)
+    return Config(**sections).validate()
+
+
+def load(path: str | Path | None = None, overrides: list[str] | None = None) -> Config:
+    """Defaults, then the TOML file, then ``section.key=value`` overrides."""
+    data: dict[str, dict[str, Any]] = {}
+    if path is not None:
+        try:
+            data = tomllib.loads(Path(path).read_text())
+        except OSError as e:
+            raise ConfigError(f"cannot read config file {path}: {e.strerror}") from None
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"config file {path} is not valid TOML: {e}") from None
+    for item in overrides or []:
+        key, sep, raw = item.partition("=")
+        section, dot, name = key.strip().partition(".")
+        if not sep or not dot or not name:
+            raise ConfigError(f"--set expects section.key=value, got {item!r}")
+        try:
+            value = tomllib.loads(f"v = {raw.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw.strip()
+        data.setdefault(section, {})[name] = value
+    return from_dict(data)

@@ -1,0 +1,111 @@
+"""ELF loader: checks the file is a 32-bit RISC-V executable, collects its loadable
+segments (placed at their physical address, bss zero-filled) and its symbol table."""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from elftools.common.exceptions import ELFError
+from elftools.elf.elffile import ELFFile
+
+from .errors import ElfFormatError, ElfLayoutError, ElfTargetError, FirmwareFileError
+
+EM_RISCV = 243
+
+
+@dataclass(frozen=True)
+class Segment:
+    paddr: int
+    data: bytes
+    memsz: int
+
+
+@dataclass
+class Symbols:
+    """Function and object symbols, for messages (symbol+offset) and profiles."""
+    by_name: dict[str, int] = field(default_factory=dict)
+    _starts: list[int] = field(default_factory=list)
+    _entries: list[tuple[int, int, str]] = field(default_factory=list)
+
+    def add(self, name: str, addr: int, size: int) -> None:
+        self.by_name.setdefault(name, addr)
+        self._entries.append((addr, size, name))
+
+    def finish(self) -> None:
+        self._entries.sort()
+        self._starts = [e[0] for e in self._entries]
+
+    def lookup(self, addr: int) -> tuple[str, int] | None:
+        """The symbol containing addr (or the closest one before it) and the offset."""
+        i = bisect.bisect_right(self._starts, addr) - 1
+        while i >= 0:
+            start, size, name = self._entries[i]
+            if addr < start + max(size, 1) or size == 0:
+                return name, addr - start
+            i -= 1
+        return None
+
+    def describe(self, addr: int) -> str:
+        found = self.lookup(addr)
+        return f"0x{addr:08x}" if found is None else f"0x{addr:08x} <{found[0]}+0x{found[1]:x}>"
+
+
+@dataclass
+class Program:
+    path: Path
+    entry: int
+    segments: list[Segment]
+    symbols: Symbols
+
+
+def load_elf(path: str | Path, regions: list[tuple[int, int, str]]) -> Program:
+    """Reads an ELF; regions are (base, size, name) of memory the segments may occupy."""
+    path = Path(path)
+    if not path.exists():
+        raise FirmwareFileError(f"{path}: no such file")
+    if not path.is_file():
+        raise FirmwareFileError(f"{path}: not a regular file")
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise FirmwareFileError(f"{path}: cannot read: {e.strerror}") from None
+    if raw[:4] != b"\x7fELF":
+        raise ElfFormatError(f"{path}: not an ELF file (no ELF magic number)")
+    if raw[4] != 1:
+        raise ElfTargetError(f"{path}: a 64-bit ELF; the cluster's cores are RV32 (build with -march=rv32imc -mabi=ilp32)")
+    try:
+        import io
+        elf = ELFFile(io.BytesIO(raw))
+        machine = elf["e_machine"]
+        if machine not in ("EM_RISCV", EM_RISCV):
+            raise ElfTargetError(f"{path}: an ELF for {machine}, not RISC-V")
+        if elf["e_type"] != "ET_EXEC":
+            raise ElfTargetError(f"{path}: ELF type {elf['e_type']}, expected an executable (ET_EXEC)")
+        segments = []
+        for seg in elf.iter_segments():
+            if seg["p_type"] != "PT_LOAD" or seg["p_memsz"] == 0:
+                continue
+            paddr, memsz, filesz = seg["p_paddr"], seg["p_memsz"], seg["p_filesz"]
+            if filesz > memsz:
+                raise ElfFormatError(f"{path}: segment at 0x{paddr:08x} has file size > memory size")
+            if not any(base <= paddr and paddr + memsz <= base + size for base, size, _ in regions):
+                names = ", ".join(f"{n} 0x{b:08x}-0x{b + s - 1:08x}" for b, s, n in regions)
+                raise ElfLayoutError(
+                    f"{path}: segment 0x{paddr:08x}-0x{paddr + memsz - 1:08x} lies outside the memory map "
+                    f"(loadable memory: {names})")
+            segments.append(Segment(paddr, seg.data(), memsz))
+        symbols = Symbols()
+        symtab = elf.get_section_by_name(".symtab")
+        if symtab is not None:
+            for sym in symtab.iter_symbols():
+                if sym.name and not sym.name.startswith(("$", ".L")) and sym["st_info"]["type"] in ("STT_FUNC", "STT_OBJECT", "STT_NOTYPE") \
+                        and sym["st_shndx"] != "SHN_UNDEF":
+                    symbols.add(sym.name, sym["st_value"], sym["st_size"])
+        symbols.finish()
+        return Program(path, elf["e_entry"], segments, symbols)
+    except ELFError as e:
+        raise ElfFormatError(f"{path}: malformed ELF: {e}") from None
+    except (ValueError, KeyError, IndexError, OSError) as e:
+        # pyelftools raises these on truncated or inconsistent headers
+        raise ElfFormatError(f"{path}: malformed ELF: {e}") from None

@@ -1,0 +1,44 @@
+/* The native API Python uses (read by cffi's cdef as well as by the C compiler, so it
+ * holds plain declarations only). */
+typedef struct iss_config {
+    uint32_t num_cores;
+    uint32_t cluster_id;
+    uint32_t tcdm_size;
+    uint32_t l2_size;
+    uint64_t quantum;        /* max cycles a core may run ahead of the slowest runnable core */
+    uint64_t max_cycles;     /* 0 = unlimited */
+    uint32_t sleep_cycles;   /* cycles for a core to enter clock-gated sleep */
+    uint32_t wakeup_cycles;  /* cycles from the event to the first instruction after wake-up */
+    uint32_t prefix_output;  /* prefix each output line with "[core N] " */
+} iss_config_t;
+
+typedef struct iss_core_info {
+    uint32_t pc, state, wait, wait_arg, evt_mask, evt_buffer;
+    uint64_t cycles, sleep_cycles, instret, loads, stores, jumps, branches, taken, rvc;
+    uint64_t ld_stall, jmp_stall, tcdm_cont;
+} iss_core_info_t;
+
+typedef struct iss_status {
+    int32_t result;          /* enum iss_result */
+    int32_t exit_status;
+    uint32_t exit_core;
+    int32_t fault_kind;      /* enum iss_fault */
+    uint32_t fault_core, fault_pc, fault_addr, fault_insn;
+    char fault_msg[160];
+    uint64_t slices;
+    uint32_t bar_status[8], bar_trigger_mask[8];
+    int32_t mutex_owner[8];
+} iss_status_t;
+
+typedef struct iss_cluster iss_cluster_t;
+
+iss_cluster_t *iss_create(const iss_config_t *cfg, char *err, int errlen);
+void iss_destroy(iss_cluster_t *cl);
+int iss_mem_write(iss_cluster_t *cl, uint32_t addr, const uint8_t *data, uint32_t len);
+int iss_mem_read(iss_cluster_t *cl, uint32_t addr, uint8_t *data, uint32_t len);
+void iss_set_entry(iss_cluster_t *cl, uint32_t entry);
+void iss_set_htif(iss_cluster_t *cl, uint32_t tohost, uint32_t fromhost);
+int iss_run(iss_cluster_t *cl, uint64_t max_slices);
+uint32_t iss_take_output(iss_cluster_t *cl, char *buf, uint32_t cap);
+void iss_core_info(iss_cluster_t *cl, uint32_t core, iss_core_info_t *out);
+void iss_get_status(iss_cluster_t *cl, iss_status_t *out);

@@ -1,0 +1,445 @@
+/* The cluster: shared memories, one Unicorn engine per core, and the deterministic
+ * scheduler that owns simulated time.
+ *
+ * Every core has its own cycle counter. The scheduler always runs the runnable core with
+ * the smallest local time (lowest id on ties), for a slice that ends when the core is
+ * `quantum` cycles ahead of the next runnable core, so cores never drift apart by more
+ * than one quantum and every shared interaction happens in a reproducible order. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "iss_native.h"
+
+#define UNTIL_NEVER 0xFFFFFFFEu   /* emu_start's stop address: never reached */
+#define WFI_WORD 0x10500073u
+
+void *iss_host_ptr(iss_cluster_t *cl, uint32_t addr, uint32_t len)
+{
+    uint64_t end = (uint64_t)addr + len;
+    if (addr >= ISS_TCDM_BASE && end <= (uint64_t)ISS_TCDM_BASE + cl->cfg.tcdm_size)
+        return cl->tcdm + (addr - ISS_TCDM_BASE);
+    if (end <= cl->cfg.tcdm_size)   /* alias at 0 */
+        return cl->tcdm + addr;
+    if (addr >= ISS_L2_BASE && end <= (uint64_t)ISS_L2_BASE + cl->cfg.l2_size)
+        return cl->l2 + (addr - ISS_L2_BASE);
+    return NULL;
+}
+
+uint64_t iss_core_now(iss_core_t *c) { return c->block_base; }
+
+bool iss_exact_time(iss_core_t *c)
+{
+    if (c->replay) {
+        c->replay = false;
+        return true;
+    }
+    c->replay = true;
+    iss_core_stop(c, STOP_REPLAY);
+    return false;
+}
+
+void iss_core_sleep(iss_core_t *c, enum iss_wait wait, uint32_t arg)
+{
+    c->state = CORE_SLEEPING;
+    c->wait = wait;
+    c->wait_arg = arg;
+    c->sleep_start = c->block_base;   /* the access is the first instruction of its block */
+    c->replay = true;                 /* the blocked access re-executes on wake-up */
+    c->resume = true;
+    iss_core_stop(c, STOP_BLOCKED);
+}
+
+void iss_core_wake(iss_core_t *c, uint64_t when)
+{
+    if (c->state != CORE_SLEEPING)
+        return;
+    iss_config_t *cfg = &c->cl->cfg;
+    uint64_t asleep = c->sleep_start + cfg->sleep_cycles;
+    uint64_t t = (when > asleep ? when : asleep) + cfg->wakeup_cycles;
+    c->sleep_total += t - c->sleep_start;
+    c->cycles = t;
+    c->state = CORE_RUNNING;
+    c->wait = WAIT_NONE;
+}
+
+/* ---- output ---- */
+
+static void out_append(iss_cluster_t *cl, const char *s, uint32_t n)
+{
+    if (cl->out_len + n > cl->out_cap) {
+        uint32_t cap = cl->out_cap ? cl->out_cap : 4096;
+        while (cap < cl->out_len + n)
+            cap *= 2;
+        cl->out = realloc(cl->out, cap);
+        cl->out_cap = cap;
+    }
+    memcpy(cl->out + cl->out_len, s, n);
+    cl->out_len += n;
+}
+
+static void flush_line(iss_cluster_t *cl, uint32_t core)
+{
+    iss_core_t *o = &cl->cores[core];
+    if (cl->cfg.prefix_output) {
+        char pre[16];
+        int n = snprintf(pre, sizeof pre, "[core %u] ", core);
+        out_append(cl, pre, (uint32_t)n);
+    }
+    out_append(cl, o->line, o->line_len);
+    if (!o->line_len || o->line[o->line_len - 1] != '\n')
+        out_append(cl, "\n", 1);
+    o->line_len = 0;
+}
+
+void iss_output_char(iss_core_t *c, uint32_t core, char ch)
+{
+    iss_core_t *o = &c->cl->cores[core];
+    o->line[o->line_len++] = ch;
+    if (ch == '\n' || o->line_len == sizeof o->line)
+        flush_line(c->cl, core);
+}
+
+void iss_output_flush_all(iss_cluster_t *cl)
+{
+    for (uint32_t i = 0; i < cl->cfg.num_cores; i++)
+        if (cl->cores[i].line_len)
+            flush_line(cl, i);
+}
+
+uint32_t iss_take_output(iss_cluster_t *cl, char *buf, uint32_t cap)
+{
+    uint32_t n = cl->out_len < cap ? cl->out_len : cap;
+    memcpy(buf, cl->out, n);
+    memmove(cl->out, cl->out + n, cl->out_len - n);
+    cl->out_len -= n;
+    return n;
+}
+
+void iss_end_run(iss_cluster_t *cl, iss_core_t *c, int32_t status)
+{
+    if (cl->result == RUN_CONTINUE) {
+        cl->result = RUN_EXIT;
+        cl->exit_status = status;
+        cl->exit_core = c->id;
+    }
+    iss_core_stop(c, STOP_EXIT);
+}
+
+/* ---- RI5CY performance counters ---- */
+
+static uint64_t perf_source(iss_core_t *c, unsigned ev)
+{
+    switch (ev) {
+    case 0: return c->cycles;
+    case 1: return c->cnt.instret;
+    case 2: return c->cnt.ld_stall;
+    case 3: return c->cnt.jmp_stall;
+    case 5: return c->cnt.loads;
+    case 6: return c->cnt.stores;
+    case 7: return c->cnt.jumps;
+    case 8: return c->cnt.branches;
+    case 9: return c->cnt.taken;
+    case 10: return c->cnt.rvc;
+    case 16: return c->cnt.tcdm_cont;
+    default: return 0;   /* 4 IMISS: instruction caches are not modelled */
+    }
+}
+
+static bool perf_counting(iss_core_t *c, unsigned n)
+{
+    return (c->pcmr & 1) && (c->pcer >> n & 1);
+}
+
+uint32_t iss_perf_read(iss_core_t *c, unsigned n)
+{
+    if (n >= ISS_NUM_PERF)
+        return 0;
+    uint64_t v = c->perf_acc[n];
+    if (perf_counting(c, n))
+        v += perf_source(c, n) - c->perf_base[n];
+    return (uint32_t)v;
+}
+
+void iss_perf_write(iss_core_t *c, unsigned n, uint32_t val)
+{
+    if (n >= ISS_NUM_PERF)
+        return;
+    c->perf_acc[n] = val;
+    c->perf_base[n] = perf_source(c, n);
+}
+
+void iss_perf_config(iss_core_t *c, uint32_t pcer, uint32_t pcmr)
+{
+    for (unsigned n = 0; n < ISS_NUM_PERF; n++) {   /* freeze, then restart with new config */
+        c->perf_acc[n] = iss_perf_read(c, n);
+        c->perf_base[n] = perf_source(c, n);
+    }
+    c->pcer = pcer;
+    c->pcmr = pcmr;
+}
+
+/* ---- creation ---- */
+
+static bool map(uc_engine *uc, uc_err e, const char *what, char *err, int errlen)
+{
+    (void)uc;
+    if (e == UC_ERR_OK)
+        return true;
+    snprintf(err, (size_t)errlen, "cannot map %s: %s", what, uc_strerror(e));
+    return false;
+}
+
+iss_cluster_t *iss_create(const iss_config_t *cfg, char *err, int errlen)
+{
+    iss_cluster_t *cl = calloc(1, sizeof *cl);
+    cl->cfg = *cfg;
+    cl->tcdm = mmap(NULL, cfg->tcdm_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    cl->l2 = mmap(NULL, cfg->l2_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    for (int m = 0; m < ISS_NUM_MUTEX; m++)
+        cl->mutex_owner[m] = -1;
+    for (uint32_t i = 0; i < cfg->num_cores; i++) {
+        iss_core_t *c = &cl->cores[i];
+        c->cl = cl;
+        c->id = i;
+        uc_err e = uc_open(UC_ARCH_RISCV, UC_MODE_RISCV32, &c->uc);
+        if (e != UC_ERR_OK) {
+            snprintf(err, (size_t)errlen, "cannot create a RISC-V engine: %s", uc_strerror(e));
+            iss_destroy(cl);
+            return NULL;
+        }
+        uc_engine *uc = c->uc;
+        uc_hook h;
+        if (!map(uc, uc_mem_map_ptr(uc, ISS_TCDM_BASE, cfg->tcdm_size, UC_PROT_ALL, cl->tcdm), "TCDM", err, errlen) ||
+            !map(uc, uc_mem_map_ptr(uc, ISS_TCDM_ALIAS_BASE, cfg->tcdm_size, UC_PROT_ALL, cl->tcdm), "TCDM alias", err, errlen) ||
+            !map(uc, uc_mem_map_ptr(uc, ISS_L2_BASE, cfg->l2_size, UC_PROT_ALL, cl->l2), "L2", err, errlen) ||
+            !map(uc, uc_mmio_map(uc, ISS_TCDM_TAS_BASE, cfg->tcdm_size, iss_tas_read, c, iss_tas_write, c), "TAS alias", err, errlen) ||
+            !map(uc, uc_mmio_map(uc, ISS_CLUSTER_PERIPH_BASE, ISS_CLUSTER_PERIPH_SIZE, iss_periph_read, c, iss_periph_write, c), "cluster peripherals", err, errlen) ||
+            !map(uc, uc_mmio_map(uc, ISS_DEMUX_BASE, ISS_DEMUX_SIZE, iss_demux_read, c, iss_demux_write, c), "demux peripherals", err, errlen) ||
+            !map(uc, uc_mmio_map(uc, ISS_SOC_PERIPH_BASE, ISS_SOC_PERIPH_SIZE, iss_soc_read, c, iss_soc_write, c), "SoC peripherals", err, errlen) ||
+            !map(uc, uc_hook_add(uc, &h, UC_HOOK_BLOCK, (void *)iss_hook_block, c, 1, 0), "block hook", err, errlen) ||
+            !map(uc, uc_hook_add(uc, &h, UC_HOOK_INTR, (void *)iss_hook_intr, c, 1, 0), "trap hook", err, errlen) ||
+            !map(uc, uc_hook_add(uc, &h, UC_HOOK_MEM_UNMAPPED, (void *)iss_hook_unmapped, c, 1, 0), "fault hook", err, errlen)) {
+            iss_destroy(cl);
+            return NULL;
+        }
+    }
+    return cl;
+}
+
+void iss_destroy(iss_cluster_t *cl)
+{
+    if (!cl)
+        return;
+    for (uint32_t i = 0; i < ISS_MAX_CORES; i++) {
+        if (cl->cores[i].uc)
+            uc_close(cl->cores[i].uc);
+        free(cl->cores[i].blocks.slots);
+    }
+    if (cl->tcdm)
+        munmap(cl->tcdm, cl->cfg.tcdm_size);
+    if (cl->l2)
+        munmap(cl->l2, cl->cfg.l2_size);
+    free(cl->out);
+    free(cl);
+}
+
+int iss_mem_write(iss_cluster_t *cl, uint32_t addr, const uint8_t *data, uint32_t len)
+{
+    void *p = iss_host_ptr(cl, addr, len);
+    if (!p)
+        return -1;
+    memcpy(p, data, len);
+    return 0;
+}
+
+int iss_mem_read(iss_cluster_t *cl, uint32_t addr, uint8_t *data, uint32_t len)
+{
+    void *p = iss_host_ptr(cl, addr, len);
+    if (!p)
+        return -1;
+    memcpy(data, p, len);
+    return 0;
+}
+
+void iss_set_entry(iss_cluster_t *cl, uint32_t entry)
+{
+    cl->entry = entry;
+    for (uint32_t i = 0; i < cl->cfg.num_cores; i++)
+        cl->cores[i].pc = entry;
+}
+
+void iss_set_htif(iss_cluster_t *cl, uint32_t tohost, uint32_t fromhost)
+{
+    cl->tohost = tohost;
+    cl->fromhost = fromhost;
+}
+
+/* ---- the scheduler ---- */
+
+static iss_core_t *pick_core(iss_cluster_t *cl, uint64_t *next_time)
+{
+    iss_core_t *best = NULL;
+    uint64_t second = UINT64_MAX;
+    for (uint32_t i = 0; i < cl->cfg.num_cores; i++) {
+        iss_core_t *c = &cl->cores[i];
+        if (c->state != CORE_RUNNING)
+            continue;
+        if (!best || c->cycles < best->cycles) {
+            if (best)
+                second = best->cycles;
+            best = c;
+        } else if (c->cycles < second) {
+            second = c->cycles;
+        }
+    }
+    *next_time = second;
+    return best;
+}
+
+/* HTIF: riscv-tests end by writing (code << 1) | 1 to `tohost`; Spike polls it too. */
+static void poll_tohost(iss_cluster_t *cl, iss_core_t *c)
+{
+    uint32_t v;
+    if (!cl->tohost || iss_mem_read(cl, cl->tohost, (uint8_t *)&v, 4) || !v)
+        return;
+    if (v & 1) {
+        iss_output_flush_all(cl);
+        if (cl->result == RUN_CONTINUE) {
+            cl->result = RUN_EXIT;
+            cl->exit_status = (int32_t)(v >> 1);
+            cl->exit_core = c->id;
+        }
+    } else {
+        cl->fault.pc = c->pc;
+        iss_fault(c, FAULT_HTIF, cl->tohost,
+                  "tohost = 0x%08x: HTIF system calls are not supported (only exit codes)", v);
+        cl->result = RUN_FAULT;
+    }
+}
+
+static void after_slice(iss_cluster_t *cl, iss_core_t *c, uc_err e)
+{
+    uint32_t pc = 0;
+    uc_reg_read(c->uc, UC_RISCV_REG_PC, &pc);
+    if (e != UC_ERR_OK && c->stop != STOP_FAULT)
+        iss_fault(c, FAULT_INTERNAL, pc, "emulation error: %s", uc_strerror(e));
+    switch (c->stop) {
+    case STOP_NONE:
+    case STOP_SLICE:
+        c->pc = pc;
+        if (c->stop == STOP_NONE) {
+            /* only wfi makes emu_start return by itself */
+            uint32_t w = 0;
+            iss_mem_read(cl, pc - 4, (uint8_t *)&w, 4);
+            iss_unwind_tail(c, pc);
+            if (w == WFI_WORD && !(c->evt_buffer & c->evt_mask)) {
+                c->state = CORE_SLEEPING;
+                c->wait = WAIT_WFI;
+                c->sleep_start = c->cycles;
+            }
+        }
+        break;
+    case STOP_REPLAY:
+    case STOP_BLOCKED:
+        iss_unwind_tail(c, pc);   /* the access did not retire: it runs again */
+        c->pc = pc;
+        break;
+    case STOP_RETRANSLATE:
+        uc_ctl_remove_cache(c->uc, c->blk_addr, c->blk_addr + c->blk_size);
+        c->pc = pc;
+        break;
+    case STOP_FENCE_I:
+        uc_ctl_flush_tb(c->uc);
+        iss_block_cache_clear(c);
+        c->pc = pc;
+        break;
+    case STOP_EXIT:
+        iss_unwind_tail(c, pc);
+        c->pc = pc;
+        c->state = CORE_HALTED;
+        break;
+    case STOP_FAULT:
+        if (cl->fault.kind == FAULT_READ_UNMAPPED || cl->fault.kind == FAULT_WRITE_UNMAPPED ||
+            cl->fault.kind == FAULT_FETCH_UNMAPPED || cl->fault.kind == FAULT_PERIPH ||
+            cl->fault.kind == FAULT_INTERNAL) {
+            cl->fault.pc = cl->fault.kind == FAULT_FETCH_UNMAPPED ? cl->fault.addr : pc;
+            iss_unwind_tail(c, pc);
+        }
+        c->pc = cl->fault.pc;
+        c->state = CORE_HALTED;
+        cl->result = RUN_FAULT;
+        break;
+    }
+    c->stop = STOP_NONE;
+}
+
+int iss_run(iss_cluster_t *cl, uint64_t max_slices)
+{
+    for (uint64_t s = 0; s < max_slices && cl->result == RUN_CONTINUE; s++) {
+        uint64_t next;
+        iss_core_t *c = pick_core(cl, &next);
+        if (!c) {
+            iss_output_flush_all(cl);
+            cl->result = RUN_DEADLOCK;
+            break;
+        }
+        uint64_t horizon = (next == UINT64_MAX ? c->cycles : next) + cl->cfg.quantum;
+        if (cl->cfg.max_cycles) {
+            if (c->cycles >= cl->cfg.max_cycles) {
+                iss_output_flush_all(cl);
+                cl->result = RUN_MAX_CYCLES;
+                break;
+            }
+            if (horizon > cl->cfg.max_cycles)
+                horizon = cl->cfg.max_cycles;
+        }
+        c->slice_end = horizon;
+        c->stop = STOP_NONE;
+        uc_err e = uc_emu_start(c->uc, c->pc, UNTIL_NEVER, 0, 0);
+        cl->slices++;
+        after_slice(cl, c, e);
+        if (cl->result == RUN_CONTINUE)
+            poll_tohost(cl, c);
+    }
+    if (cl->result != RUN_CONTINUE)
+        iss_output_flush_all(cl);
+    return cl->result;
+}
+
+/* ---- inspection from Python ---- */
+
+void iss_core_info(iss_cluster_t *cl, uint32_t core, iss_core_info_t *out)
+{
+    iss_core_t *c = &cl->cores[core];
+    *out = (iss_core_info_t){
+        .pc = c->pc, .state = c->state, .wait = c->wait, .wait_arg = c->wait_arg,
+        .evt_mask = c->evt_mask, .evt_buffer = c->evt_buffer,
+        .cycles = c->cycles, .sleep_cycles = c->sleep_total, .instret = c->cnt.instret,
+        .loads = c->cnt.loads, .stores = c->cnt.stores, .jumps = c->cnt.jumps,
+        .branches = c->cnt.branches, .taken = c->cnt.taken, .rvc = c->cnt.rvc,
+        .ld_stall = c->cnt.ld_stall, .jmp_stall = c->cnt.jmp_stall, .tcdm_cont = c->cnt.tcdm_cont,
+    };
+}
+
+void iss_get_status(iss_cluster_t *cl, iss_status_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->result = cl->result;
+    out->exit_status = cl->exit_status;
+    out->exit_core = cl->exit_core;
+    out->fault_kind = cl->fault.kind;
+    out->fault_core = cl->fault.core;
+    out->fault_pc = cl->fault.pc;
+    out->fault_addr = cl->fault.addr;
+    out->fault_insn = cl->fault.insn;
+    memcpy(out->fault_msg, cl->fault.msg, sizeof out->fault_msg);
+    out->slices = cl->slices;
+    for (int i = 0; i < 8; i++) {
+        out->bar_status[i] = cl->bar_status[i];
+        out->bar_trigger_mask[i] = cl->bar_trigger_mask[i];
+        out->mutex_owner[i] = cl->mutex_owner[i];
+    }
+}

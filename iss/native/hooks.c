@@ -1,0 +1,216 @@
+/* Unicorn hooks of one core: block entry (time, slice end, rewriting), traps (per-core
+ * CSRs, fence.i, illegal instructions) and unmapped accesses. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "iss_native.h"
+#include "patch.h"
+
+void iss_core_stop(iss_core_t *c, enum iss_stop why)
+{
+    c->stop = why;
+    uc_emu_stop(c->uc);
+}
+
+void iss_fault(iss_core_t *c, enum iss_fault kind, uint32_t addr, const char *fmt, ...)
+{
+    iss_cluster_t *cl = c->cl;
+    if (cl->fault.kind == FAULT_NONE) {
+        cl->fault.kind = kind;
+        cl->fault.core = c->id;
+        cl->fault.addr = addr;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(cl->fault.msg, sizeof cl->fault.msg, fmt, ap);
+        va_end(ap);
+    }
+    iss_core_stop(c, STOP_FAULT);
+}
+
+void iss_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *core)
+{
+    iss_core_t *c = core;
+    (void)uc;
+    if (c->cycles >= c->slice_end) {        /* the block does not execute: resumes here */
+        iss_core_stop(c, STOP_SLICE);
+        return;
+    }
+    const iss_block_t *b = iss_block_lookup(c, (uint32_t)addr, size);
+    if (!b) {                               /* rewritten: translate it again */
+        c->blk_addr = (uint32_t)addr;
+        c->blk_size = size;
+        iss_core_stop(c, STOP_RETRANSLATE);
+        return;
+    }
+    if (c->prev_fallthrough && c->prev_fallthrough != addr)
+        c->cnt.taken++;
+    c->block_base = c->cycles;
+    c->blk_addr = (uint32_t)addr;
+    c->blk_size = size;
+    c->cycles += b->cnt.cycles;
+    iss_counts_add(&c->cnt, &b->cnt);
+    c->prev_fallthrough = b->fallthrough;
+}
+
+/* The current block stopped before pc: what follows was counted but did not run. */
+void iss_unwind_tail(iss_core_t *c, uint32_t pc)
+{
+    uint32_t end = c->blk_addr + c->blk_size;
+    if (pc < c->blk_addr || pc >= end)
+        return;
+    iss_counts_t tail;
+    iss_range_counts(c, pc, end, &tail);
+    c->cycles -= tail.cycles;
+    iss_counts_sub(&c->cnt, &tail);
+    c->prev_fallthrough = 0;
+    c->blk_size = pc - c->blk_addr;
+}
+
+/* Address of the instruction that ends at pc (Unicorn reports traps with pc past it). */
+static uint32_t insn_before(iss_core_t *c, uint32_t pc)
+{
+    uint32_t a = c->blk_addr;
+    const uint8_t *p = iss_host_ptr(c->cl, a, pc > a ? pc - a : 1);
+    if (!p || pc <= a || pc > a + c->blk_size)
+        return pc - 4;
+    while (a < pc) {
+        uint32_t len = (p[a - c->blk_addr] & 3) == 3 ? 4 : 2;
+        if (a + len >= pc)
+            return a;
+        a += len;
+    }
+    return pc - 4;
+}
+
+static uint64_t *counter_of(iss_core_t *c, int idx, uint64_t **offset)
+{
+    switch (idx) {
+    case PATCH_MCYCLE: case PATCH_MCYCLEH: case PATCH_CYCLE: case PATCH_CYCLEH:
+    case PATCH_TIME: case PATCH_TIMEH:
+        *offset = &c->mcycle_offset;
+        return &c->cycles;
+    default:
+        *offset = &c->minstret_offset;
+        return &c->cnt.instret;
+    }
+}
+
+static bool csr_read(iss_core_t *c, uint32_t csr, uint32_t *val)
+{
+    if (csr >= PATCH_CSR_BASE && csr < PATCH_CSR_BASE + PATCH_FENCE_I) {
+        int idx = (int)(csr - PATCH_CSR_BASE);
+        if (idx == PATCH_MHARTID) {
+            *val = (c->cl->cfg.cluster_id << 5) | c->id;
+            return true;
+        }
+        uint64_t *off, v = *counter_of(c, idx, &off);
+        v += *off;
+        bool high = idx == PATCH_MCYCLEH || idx == PATCH_MINSTRETH || idx == PATCH_CYCLEH ||
+                    idx == PATCH_TIMEH || idx == PATCH_INSTRETH;
+        *val = high ? (uint32_t)(v >> 32) : (uint32_t)v;
+        return true;
+    }
+    if (csr == ISS_CSR_PCER) { *val = c->pcer; return true; }
+    if (csr == ISS_CSR_PCMR) { *val = c->pcmr; return true; }
+    if (csr >= ISS_CSR_PCCR0 && csr < ISS_CSR_PCCR0 + 32) {
+        *val = iss_perf_read(c, csr - ISS_CSR_PCCR0);
+        return true;
+    }
+    return false;
+}
+
+static void csr_write(iss_core_t *c, uint32_t csr, uint32_t val)
+{
+    if (csr >= PATCH_CSR_BASE && csr < PATCH_CSR_BASE + PATCH_FENCE_I) {
+        int idx = (int)(csr - PATCH_CSR_BASE);
+        if (idx == PATCH_MHARTID || idx >= PATCH_CYCLE)
+            return;                            /* read-only: writes are ignored */
+        uint64_t *off, now = *counter_of(c, idx, &off), v = now + *off;
+        if (idx == PATCH_MCYCLEH || idx == PATCH_MINSTRETH)
+            v = (v & 0xFFFFFFFFull) | ((uint64_t)val << 32);
+        else
+            v = (v & ~0xFFFFFFFFull) | val;
+        *off = v - now;
+    } else if (csr == ISS_CSR_PCER) {
+        iss_perf_config(c, val, c->pcmr);
+    } else if (csr == ISS_CSR_PCMR) {
+        iss_perf_config(c, c->pcer, val);
+    } else if (csr >= ISS_CSR_PCCR0 && csr < ISS_CSR_PCCR0 + 32) {
+        iss_perf_write(c, csr - ISS_CSR_PCCR0, val);
+    }
+}
+
+/* Emulates a trapped csrrw/csrrs/csrrc[i]; false if the CSR is not ours. */
+static bool emulate_csr(iss_core_t *c, uint32_t w)
+{
+    uint32_t csr = w >> 20, rd = (w >> 7) & 31, rs1 = (w >> 15) & 31, f3 = (w >> 12) & 7;
+    uint32_t old, src;
+    if (!csr_read(c, csr, &old))
+        return false;
+    if (f3 & 4)
+        src = rs1;                              /* immediate forms */
+    else {
+        src = 0;
+        if (rs1)
+            uc_reg_read(c->uc, UC_RISCV_REG_X0 + rs1, &src);
+    }
+    switch (f3 & 3) {
+    case 1: csr_write(c, csr, src); break;
+    case 2: if (rs1) csr_write(c, csr, old | src); break;
+    case 3: if (rs1) csr_write(c, csr, old & ~src); break;
+    }
+    if (rd)
+        uc_reg_write(c->uc, UC_RISCV_REG_X0 + rd, &old);
+    return true;
+}
+
+void iss_hook_intr(uc_engine *uc, uint32_t intno, void *core)
+{
+    iss_core_t *c = core;
+    uint32_t pc = 0;
+    uc_reg_read(uc, UC_RISCV_REG_PC, &pc);
+    uint32_t ipc = insn_before(c, pc);
+    /* what follows the trapping instruction runs again as a new block */
+    iss_unwind_tail(c, pc);
+    c->pc = ipc;
+    const uint8_t *p = iss_host_ptr(c->cl, ipc, 4);
+    uint32_t w = 0;
+    if (p)
+        memcpy(&w, p, (p[0] & 3) == 3 ? 4 : 2);
+    if (intno == 2 && (w & 0x7F) == 0x73 && ((w >> 12) & 7) != 0) {
+        if ((w >> 20) == PATCH_CSR_BASE + PATCH_FENCE_I) {
+            iss_core_stop(c, STOP_FENCE_I);    /* TBs are flushed once emu_start returns */
+            return;
+        }
+        if (emulate_csr(c, w))
+            return;
+    }
+    c->cl->fault.insn = w;
+    c->cl->fault.pc = ipc;
+    switch (intno) {
+    case 2: iss_fault(c, FAULT_ILLEGAL, ipc, "illegal instruction 0x%0*x", (w & 3) == 3 ? 8 : 4, w); break;
+    case 3: iss_fault(c, FAULT_EBREAK, ipc, "ebreak with no debugger attached"); break;
+    case 8: iss_fault(c, FAULT_ECALL, ipc, "ecall: there is no operating system to call"); break;
+    default: iss_fault(c, FAULT_INTERNAL, ipc, "unexpected exception %u", intno); break;
+    }
+}
+
+bool iss_hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+                       int64_t value, void *core)
+{
+    iss_core_t *c = core;
+    (void)uc; (void)value;
+    switch (type) {
+    case UC_MEM_READ_UNMAPPED:
+        iss_fault(c, FAULT_READ_UNMAPPED, (uint32_t)addr, "load of %d bytes from unmapped address 0x%08x", size, (uint32_t)addr);
+        break;
+    case UC_MEM_WRITE_UNMAPPED:
+        iss_fault(c, FAULT_WRITE_UNMAPPED, (uint32_t)addr, "store of %d bytes to unmapped address 0x%08x", size, (uint32_t)addr);
+        break;
+    default:
+        iss_fault(c, FAULT_FETCH_UNMAPPED, (uint32_t)addr, "instruction fetch from unmapped address 0x%08x", (uint32_t)addr);
+        break;
+    }
+    return false;
+}

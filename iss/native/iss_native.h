@@ -1,0 +1,194 @@
+/* The simulator's native core: shared state of the cluster, its cores and peripherals.
+ * Python creates the cluster through the functions at the end (see cdef in build.py);
+ * everything on a per-instruction, per-block or per-access path lives in C. */
+#ifndef ISS_NATIVE_H
+#define ISS_NATIVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <unicorn/unicorn.h>
+
+#include "iss_archi.h"
+
+#define ISS_MAX_CORES 8
+#define ISS_NUM_MUTEX 8
+#define ISS_NUM_BARRIERS 8
+#define ISS_FIFO_DEPTH 8
+#define ISS_NUM_PERF 17
+
+#include "api.h"
+
+/* ---- why a core's emu_start returned ---- */
+enum iss_stop {
+    STOP_NONE = 0, STOP_SLICE, STOP_REPLAY, STOP_BLOCKED, STOP_RETRANSLATE,
+    STOP_FENCE_I, STOP_EXIT, STOP_FAULT,
+};
+
+enum iss_core_state { CORE_RUNNING = 0, CORE_SLEEPING, CORE_HALTED };
+
+/* What a sleeping core waits for (reported on deadlock). */
+enum iss_wait {
+    WAIT_NONE = 0, WAIT_EVENT, WAIT_WFI, WAIT_BARRIER, WAIT_MUTEX, WAIT_DISPATCH,
+};
+
+/* Run results (iss_run return values). */
+enum iss_result {
+    RUN_CONTINUE = 0, RUN_EXIT, RUN_FAULT, RUN_DEADLOCK, RUN_MAX_CYCLES,
+};
+
+/* Fault kinds reported to Python. */
+enum iss_fault {
+    FAULT_NONE = 0, FAULT_ILLEGAL, FAULT_READ_UNMAPPED, FAULT_WRITE_UNMAPPED,
+    FAULT_FETCH_UNMAPPED, FAULT_PERIPH, FAULT_ECALL, FAULT_EBREAK, FAULT_HTIF, FAULT_INTERNAL,
+};
+
+/* Event counts of a core, or the static counts of a block (the sources of the RI5CY
+ * performance counters and of the run summary). */
+typedef struct iss_counts {
+    uint64_t cycles;          /* static cycles (a core's total is iss_core_t.cycles) */
+    uint64_t instret;
+    uint64_t loads, stores, jumps, branches, taken, rvc;
+    uint64_t ld_stall, jmp_stall, tcdm_cont;
+} iss_counts_t;
+
+/* Static summary of a translation block, decoded once and cached per core. */
+typedef struct iss_block {
+    uint32_t addr;
+    uint32_t size;
+    uint32_t fallthrough;     /* address after a final conditional branch, 0 if none */
+    iss_counts_t cnt;
+} iss_block_t;
+
+typedef struct iss_block_cache {
+    iss_block_t *slots;
+    uint32_t mask;            /* capacity - 1 (power of two) */
+    uint32_t used;
+} iss_block_cache_t;
+
+typedef struct iss_core {
+    struct iss_cluster *cl;
+    uc_engine *uc;
+    uint32_t id;
+    uint32_t pc;
+    enum iss_core_state state;
+    enum iss_stop stop;
+
+    /* time */
+    uint64_t cycles;          /* local cycle counter (includes the current block) */
+    uint64_t block_base;      /* cycles at the start of the current block */
+    uint64_t slice_end;
+    iss_counts_t cnt;
+    uint64_t sleep_total;     /* cycles spent asleep */
+    uint64_t sleep_start;
+    uint64_t mcycle_offset;   /* firmware writes to mcycle/minstret shift these */
+    uint64_t minstret_offset;
+
+    /* the translation block being executed */
+    uint32_t blk_addr, blk_size;
+    uint32_t prev_fallthrough;
+
+    /* blocking / exact-time accesses */
+    bool replay;              /* the next access is the first instruction of a block */
+    bool resume;              /* the access is re-executed after its wait was satisfied */
+    enum iss_wait wait;
+    uint32_t wait_arg;        /* barrier, mutex id or event mask */
+    uint32_t wait_addr;
+
+    /* event unit core area */
+    uint32_t evt_mask, evt_buffer;
+    uint32_t fifo[ISS_FIFO_DEPTH];
+    uint32_t fifo_head, fifo_count;
+
+    /* RI5CY performance counters */
+    uint32_t pcer, pcmr;
+    uint64_t perf_base[ISS_NUM_PERF];   /* counter = perf_acc + source - base while counting */
+    uint32_t perf_acc[ISS_NUM_PERF];
+
+    /* output line buffer */
+    char line[256];
+    uint32_t line_len;
+
+    iss_block_cache_t blocks;
+} iss_core_t;
+
+typedef struct iss_fault_info {
+    enum iss_fault kind;
+    uint32_t core;
+    uint32_t pc;
+    uint32_t addr;
+    uint32_t insn;
+    char msg[160];
+} iss_fault_info_t;
+
+typedef struct iss_cluster {
+    iss_config_t cfg;
+    iss_core_t cores[ISS_MAX_CORES];
+    uint8_t *tcdm;
+    uint8_t *l2;
+    uint32_t entry;
+
+    /* event unit shared state */
+    uint32_t team_mask;
+    int32_t mutex_owner[ISS_NUM_MUTEX];       /* -1 free */
+    uint32_t mutex_waiters[ISS_NUM_MUTEX];    /* cores waiting, granted lowest id first */
+    uint32_t bar_trigger_mask[ISS_NUM_BARRIERS];
+    uint32_t bar_target_mask[ISS_NUM_BARRIERS];
+    uint32_t bar_status[ISS_NUM_BARRIERS];
+
+    /* end of run */
+    enum iss_result result;
+    int32_t exit_status;
+    uint32_t exit_core;
+    iss_fault_info_t fault;
+
+    /* HTIF */
+    uint32_t tohost, fromhost;  /* 0: no such symbol */
+
+    /* output drained by Python */
+    char *out;
+    uint32_t out_len, out_cap;
+
+    /* statistics */
+    uint64_t slices;
+} iss_cluster_t;
+
+/* ---- internal interfaces between the C files ---- */
+void *iss_host_ptr(iss_cluster_t *cl, uint32_t addr, uint32_t len);
+const iss_block_t *iss_block_lookup(iss_core_t *c, uint32_t addr, uint32_t size);
+void iss_block_cache_clear(iss_core_t *c);
+void iss_range_counts(iss_core_t *c, uint32_t start, uint32_t end, iss_counts_t *out);
+void iss_counts_add(iss_counts_t *a, const iss_counts_t *b);
+void iss_counts_sub(iss_counts_t *a, const iss_counts_t *b);
+void iss_unwind_tail(iss_core_t *c, uint32_t pc);
+void iss_fault(iss_core_t *c, enum iss_fault kind, uint32_t addr, const char *fmt, ...);
+void iss_core_stop(iss_core_t *c, enum iss_stop why);
+bool iss_exact_time(iss_core_t *c);
+void iss_core_sleep(iss_core_t *c, enum iss_wait wait, uint32_t arg);
+void iss_core_wake(iss_core_t *c, uint64_t when);
+void iss_deliver_events(iss_cluster_t *cl, uint32_t core_mask, uint32_t events, uint64_t when);
+bool iss_core_waiting_satisfied(iss_core_t *c);
+uint64_t iss_core_now(iss_core_t *c);
+void iss_output_char(iss_core_t *c, uint32_t core, char ch);
+void iss_output_flush_all(iss_cluster_t *cl);
+void iss_end_run(iss_cluster_t *cl, iss_core_t *c, int32_t status);
+uint32_t iss_perf_read(iss_core_t *c, unsigned n);
+void iss_perf_write(iss_core_t *c, unsigned n, uint32_t val);
+void iss_perf_config(iss_core_t *c, uint32_t pcer, uint32_t pcmr);
+
+/* MMIO handlers */
+uint64_t iss_demux_read(uc_engine *uc, uint64_t off, unsigned size, void *core);
+void iss_demux_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, void *core);
+uint64_t iss_periph_read(uc_engine *uc, uint64_t off, unsigned size, void *core);
+void iss_periph_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, void *core);
+uint64_t iss_soc_read(uc_engine *uc, uint64_t off, unsigned size, void *core);
+void iss_soc_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, void *core);
+uint64_t iss_tas_read(uc_engine *uc, uint64_t off, unsigned size, void *core);
+void iss_tas_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, void *core);
+
+/* hooks */
+void iss_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *core);
+void iss_hook_intr(uc_engine *uc, uint32_t intno, void *core);
+bool iss_hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+                       int64_t value, void *core);
+
+#endif

@@ -1,0 +1,19 @@
+/* Instructions the simulator rewrites before Unicorn translates them.
+ * Unicorn answers mhartid with 0 on every instance and the counters with host time, and
+ * ignores fence.i; rewritten to unimplemented custom CSRs they trap to iss_hook_intr,
+ * which answers per core. PATCH_CSR_BASE is in the custom read-only machine range. */
+#ifndef ISS_PATCH_H
+#define ISS_PATCH_H
+
+#define PATCH_CSR_BASE 0xFC0
+enum {
+    PATCH_MHARTID = 0, PATCH_MCYCLE, PATCH_MCYCLEH, PATCH_MINSTRET, PATCH_MINSTRETH,
+    PATCH_CYCLE, PATCH_CYCLEH, PATCH_TIME, PATCH_TIMEH, PATCH_INSTRET, PATCH_INSTRETH,
+    PATCH_FENCE_I = 15,
+};
+/* csrrs x0, 0xFCF, x0 */
+#define PATCH_FENCE_I_WORD (((uint32_t)(PATCH_CSR_BASE + PATCH_FENCE_I) << 20) | (2u << 12) | 0x73u)
+
+uint32_t iss_patch_word(uint32_t w);
+
+#endif
