@@ -9,8 +9,8 @@ from __future__ import annotations
 class IssError(Exception):
     """An error with a one-line message for the user and a distinct exit code."""
 
-    exit_code = 119
-    kind = "error"
+    exit_code = 112
+    kind = "simulation error"
 
     def __init__(self, message: str):
         super().__init__(message)

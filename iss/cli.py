@@ -1,0 +1,134 @@
+"""The ``iss`` command.
+
+    iss run FIRMWARE.elf [--cores N] [--config FILE] [--set K=V] [--max-cycles N]
+                         [--signature FILE] [--prefix] [--quiet] [--dump-config]
+    iss build [--out DIR] [NAME ...]
+    iss regmap [--write | --check]
+
+Every error is one message on stderr, ``iss: <kind>: <what and where>``, and a distinct
+exit code (see iss/errors.py and docs/cli.md); never a Python traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import config as config_mod
+from .errors import IssError, OutputFileError, ToolchainError
+
+EXIT_INTERNAL = 119
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="iss", description="Simulator of the heterogeneous IMC cluster "
+                                 "(8 RV32IMC cores, shared TCDM, event unit).")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run a firmware ELF on the cluster")
+    run.add_argument("elf", help="firmware ELF (RV32, linked for the cluster memory map)")
+    run.add_argument("--cores", type=int, help="cores to start (1-8, default 8)")
+    run.add_argument("--config", help="TOML config file (see docs/config.md)")
+    run.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE",
+                     help="override one config value, e.g. --set timing.quantum=500")
+    run.add_argument("--max-cycles", type=int, help="stop with an error after N cycles on a core")
+    run.add_argument("--signature", metavar="FILE",
+                     help="write the words between begin_signature and end_signature (Spike format)")
+    run.add_argument("--prefix", action="store_true", help='prefix output lines with "[core N] "')
+    run.add_argument("--quiet", action="store_true", help="do not print the summary line")
+    run.add_argument("--dump-config", action="store_true", help="print the effective config and exit")
+
+    build = sub.add_parser("build", help="build the firmware programs under firmware/")
+    build.add_argument("--out", default="build/firmware", help="output directory")
+    build.add_argument("names", nargs="*", help="programs to build (default: all)")
+
+    regmap = sub.add_parser("regmap", help="regenerate or check the files generated from iss/regmap.py")
+    regmap.add_argument("--write", action="store_true")
+    return ap
+
+
+def _config(args) -> config_mod.Config:
+    overrides = list(args.set)
+    if args.cores is not None:
+        overrides.append(f"cluster.cores={args.cores}")
+    if args.max_cycles is not None:
+        overrides.append(f"run.max_cycles={args.max_cycles}")
+    if args.prefix:
+        overrides.append("run.prefix_output=true")
+    return config_mod.load(args.config, overrides)
+
+
+def _write_signature(cluster, path: str) -> None:
+    try:
+        words = cluster.signature()
+    except KeyError as e:
+        raise OutputFileError(f"--signature: {e.args[0]} (the program needs begin_signature and end_signature)") from None
+    try:
+        Path(path).write_text("".join(f"{w:08x}\n" for w in words))
+    except OSError as e:
+        raise OutputFileError(f"cannot write signature file {path}: {e.strerror}") from None
+
+
+def cmd_run(args) -> int:
+    from .cluster import Cluster
+
+    cfg = _config(args)
+    if args.dump_config:
+        print(cfg.to_toml(), end="")
+        return 0
+    if args.signature:   # refuse an unwritable path before the run, not after
+        try:
+            Path(args.signature).touch()
+        except OSError as e:
+            raise OutputFileError(f"cannot write signature file {args.signature}: {e.strerror}") from None
+    cluster = Cluster(cfg).load(args.elf)
+    result = cluster.run(stdout=sys.stdout)
+    if args.signature:
+        _write_signature(cluster, args.signature)
+    if not args.quiet:
+        print(f"iss: {result.summary()}", file=sys.stderr)
+    return result.exit_code
+
+
+def cmd_build(args) -> int:
+    from . import firmware
+
+    try:
+        if args.names:
+            for name in args.names:
+                src = firmware.FIRMWARE_DIR / name
+                if not src.is_dir():
+                    raise ToolchainError(f"no firmware program {name!r} under {firmware.FIRMWARE_DIR}")
+                print(firmware.build_program(src, Path(args.out) / f"{name}.elf"))
+        else:
+            for elf in firmware.build_all(Path(args.out)):
+                print(elf)
+    except firmware.BuildError as e:
+        raise ToolchainError(str(e)) from None
+    return 0
+
+
+def cmd_regmap(args) -> int:
+    from . import regmap
+
+    return regmap.main(["--write"] if args.write else ["--check"])
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"run": cmd_run, "build": cmd_build, "regmap": cmd_regmap}[args.command](args)
+    except IssError as e:
+        sys.stdout.flush()
+        print(f"iss: {e.kind}: {e.message}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("iss: interrupted", file=sys.stderr)
+        return 130
+    except Exception as e:  # a bug in the simulator: still one line, and a distinct code
+        print(f"iss: internal error: {type(e).__name__}: {e} (please report this)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Bad input: each case is one clear message on stderr and a distinct exit code, never a
+Python traceback."""
+import shutil
+import struct
+
+import pytest
+
+from iss import firmware
+
+from .conftest import BUILD, run_cli
+
+
+def check(r, code, *fragments):
+    assert r.returncode == code, (r.returncode, r.stderr)
+    assert "Traceback" not in r.stderr
+    for f in fragments:
+        assert f in r.stderr, (f, r.stderr)
+
+
+def test_missing_file(tmp_path):
+    check(run_cli("run", tmp_path / "nope.elf"), 101, "nope.elf: no such file")
+
+
+def test_directory(tmp_path):
+    check(run_cli("run", tmp_path), 101, "not a regular file")
+
+
+def test_not_an_elf(tmp_path):
+    p = tmp_path / "text.elf"
+    p.write_text("hello\n")
+    check(run_cli("run", p), 102, "not an ELF file")
+
+
+def test_truncated_elf(fw, tmp_path):
+    p = tmp_path / "trunc.elf"
+    p.write_bytes(fw("exit42").read_bytes()[:200])
+    check(run_cli("run", p), 102, "malformed ELF")
+
+
+def test_64_bit_elf(tmp_path):
+    p = tmp_path / "x86.elf"
+    shutil.copy("/bin/true", p)
+    check(run_cli("run", p), 103, "64-bit ELF")
+
+
+def test_non_riscv_elf(fw, tmp_path):
+    data = bytearray(fw("exit42").read_bytes())
+    struct.pack_into("<H", data, 18, 40)          # e_machine = EM_ARM
+    p = tmp_path / "arm.elf"
+    p.write_bytes(bytes(data))
+    check(run_cli("run", p), 103, "not RISC-V")
+
+
+def test_segment_outside_memory_map(tmp_path):
+    src = tmp_path / "far.S"
+    src.write_text(".globl _start\n_start: j _start\n")
+    elf = tmp_path / "far.elf"
+    import subprocess
+    subprocess.run(["riscv64-unknown-elf-gcc", "-march=rv32imc", "-mabi=ilp32", "-nostdlib",
+                    "-Wl,-N", "-Ttext=0x80000000", src, "-o", elf], check=True)
+    check(run_cli("run", elf), 104, "segment 0x80000000", "outside the memory map")
+
+
+def test_illegal_instruction(fw):
+    check(run_cli("run", fw("illegal")), 105, "illegal instruction 0xffffffff", "core 0",
+          "<do_illegal+0x0>")
+
+
+def test_load_from_unmapped_address(fw):
+    check(run_cli("run", fw("unmapped")), 106, "unmapped address 0x30000000", "core 0", "<do_bad_load+")
+
+
+def test_max_cycles(fw):
+    check(run_cli("run", fw("spin"), "--max-cycles", "20000"), 107, "--max-cycles 20000 reached",
+          "core 0 at")
+
+
+def test_deadlock_names_what_every_core_waits_for(fw):
+    r = run_cli("run", fw("deadlock"))
+    check(r, 108, "deadlock: every core is asleep")
+    for core in range(8):
+        assert f"core {core} at" in r.stderr
+    assert r.stderr.count("waiting for an event (mask 0x20") == 8
+
+
+def test_bad_cores_option(fw):
+    check(run_cli("run", fw("hello"), "--cores", "12"), 100, "cluster.cores must be between 1 and 8, got 12")
+
+
+def test_unwritable_signature_refused_before_running(fw, tmp_path):
+    check(run_cli("run", fw("htif_pass"), "--signature", tmp_path / "no" / "dir" / "sig"), 111,
+          "cannot write signature file")
+
+
+def test_signature_without_symbols(fw, tmp_path):
+    check(run_cli("run", fw("exit42"), "--signature", tmp_path / "s"), 111, "begin_signature")
+
+
+def test_unknown_firmware_name_in_build():
+    check(run_cli("build", "--out", BUILD, "no_such_program"), 110, "no firmware program 'no_such_program'")
