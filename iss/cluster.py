@@ -94,6 +94,17 @@ class Cluster:
         cfg.sleep_cycles = c.timing.sleep_cycles
         cfg.wakeup_cycles = c.timing.wakeup_cycles
         cfg.prefix_output = int(c.run.prefix_output)
+        t = c.timing
+        cfg.timing_model = int(t.model)
+        cfg.bank_conflicts = int(t.bank_conflicts and t.model)
+        cfg.tcdm_banks = c.memory.tcdm_banks
+        for name in ("taken_branch_cycles", "jump_cycles", "load_use_cycles", "jalr_hazard_cycles",
+                     "mulh_cycles", "csr_counter_cycles", "fence_i_cycles", "l2_latency", "periph_latency"):
+            setattr(cfg, name, getattr(t, name) if t.model else 0)
+        cfg.dma_l2_latency = c.dma.l2_latency
+        cfg.dma_bytes_per_cycle = c.dma.bytes_per_cycle
+        cfg.dma_tcdm_ports = c.dma.tcdm_ports
+        cfg.dma_max_burst = c.dma.max_burst
         err = self._ffi.new("char[256]")
         handle = self._lib.iss_create(cfg, err, 256)
         if handle == self._ffi.NULL:

@@ -46,14 +46,43 @@ class MemoryConfig:
 
 @dataclass(frozen=True)
 class TimingConfig:
+    """Core timing rules; docs/timing.md gives each rule's source."""
+    model: bool = True              # false: one cycle per instruction, no stalls
+    bank_conflicts: bool = False    # per-access TCDM bank-conflict modelling (slower)
     quantum: int = 1000             # cycles a core may run ahead of the slowest runnable core
     sleep_cycles: int = 6           # to enter clock-gated sleep (GVSoC event unit)
     wakeup_cycles: int = 2          # from the event to the first instruction (GVSoC)
+    taken_branch_cycles: int = 2    # extra cycles of a taken branch (CV32E40P: 3 in all)
+    jump_cycles: int = 1            # extra cycles of jal/jalr (CV32E40P: 2 in all)
+    load_use_cycles: int = 1        # stall when the next instruction uses a loaded register
+    jalr_hazard_cycles: int = 1     # stall when jalr uses the previous instruction's result
+    mulh_cycles: int = 4            # extra cycles of mulh/mulhsu/mulhu (CV32E40P: 5 in all)
+    csr_counter_cycles: int = 3     # extra cycles of counter/status CSR accesses (CV32E40P: 4)
+    fence_i_cycles: int = 1         # extra cycles of fence.i (CV32E40P: 2 in all)
+    l2_latency: int = 10            # extra cycles of a core's data access to L2 (assumption)
+    periph_latency: int = 1         # extra cycles of a core's access to a peripheral register
 
     def validate(self) -> None:
-        _check_range("timing.quantum", self.quantum, 1, 1 << 32)
-        _check_range("timing.sleep_cycles", self.sleep_cycles, 0, 1 << 16)
-        _check_range("timing.wakeup_cycles", self.wakeup_cycles, 0, 1 << 16)
+        _check_range("timing.quantum", self.quantum, 1, 1 << 20)
+        for name in ("sleep_cycles", "wakeup_cycles", "taken_branch_cycles", "jump_cycles",
+                     "load_use_cycles", "jalr_hazard_cycles", "mulh_cycles", "csr_counter_cycles",
+                     "fence_i_cycles", "l2_latency", "periph_latency"):
+            _check_range(f"timing.{name}", getattr(self, name), 0, 1 << 16)
+
+
+@dataclass(frozen=True)
+class DmaConfig:
+    """Cluster DMA (MCHAN v7 programming model)."""
+    l2_latency: int = 20            # cycles from a request to the first data from L2 (assumption)
+    bytes_per_cycle: int = 8        # AXI side: 64 bit per cycle
+    tcdm_ports: int = 4             # 32-bit TCDM ports (GVSoC: 4)
+    max_burst: int = 256            # bytes per burst (GVSoC)
+
+    def validate(self) -> None:
+        _check_range("dma.l2_latency", self.l2_latency, 1, 1 << 16)
+        _check_range("dma.bytes_per_cycle", self.bytes_per_cycle, 1, 1024)
+        _check_range("dma.tcdm_ports", self.tcdm_ports, 1, 32)
+        _check_range("dma.max_burst", self.max_burst, 4, 1 << 16)
 
 
 @dataclass(frozen=True)
@@ -70,6 +99,7 @@ class Config:
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     memory: MemoryConfig = field(default_factory=MemoryConfig)
     timing: TimingConfig = field(default_factory=TimingConfig)
+    dma: DmaConfig = field(default_factory=DmaConfig)
     run: RunConfig = field(default_factory=RunConfig)
 
     def validate(self) -> "Config":
@@ -107,7 +137,8 @@ def _check_range(name: str, value: Any, lo: int, hi: int) -> None:
         raise ConfigError(f"{name} must be between {lo} and {hi}, got {value}")
 
 
-_SECTION_CLASSES = {"cluster": ClusterConfig, "memory": MemoryConfig, "timing": TimingConfig, "run": RunConfig}
+_SECTION_CLASSES = {"cluster": ClusterConfig, "memory": MemoryConfig, "timing": TimingConfig,
+                    "dma": DmaConfig, "run": RunConfig}
 
 
 def from_dict(data: dict[str, Any]) -> Config:

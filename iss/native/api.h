@@ -10,6 +10,18 @@ typedef struct iss_config {
     uint32_t sleep_cycles;   /* cycles for a core to enter clock-gated sleep */
     uint32_t wakeup_cycles;  /* cycles from the event to the first instruction after wake-up */
     uint32_t prefix_output;  /* prefix each output line with "[core N] " */
+    /* core timing (docs/timing.md) */
+    uint32_t timing_model;       /* 0: one cycle per instruction, no stalls */
+    uint32_t bank_conflicts;     /* per-access TCDM bank-conflict modelling */
+    uint32_t tcdm_banks;
+    uint32_t taken_branch_cycles, jump_cycles, load_use_cycles, jalr_hazard_cycles;
+    uint32_t mulh_cycles, csr_counter_cycles, fence_i_cycles;
+    uint32_t l2_latency, periph_latency;
+    /* cluster DMA (MCHAN v7) */
+    uint32_t dma_l2_latency;     /* cycles from a request to the first L2 data */
+    uint32_t dma_bytes_per_cycle;/* AXI side bandwidth (8 = 64 bit) */
+    uint32_t dma_tcdm_ports;     /* 32-bit TCDM ports of the DMA */
+    uint32_t dma_max_burst;      /* bytes per burst */
 } iss_config_t;
 
 typedef struct iss_core_info {

@@ -14,6 +14,8 @@
 #include "iss_native.h"
 
 #define UNTIL_NEVER 0xFFFFFFFEu   /* emu_start's stop address: never reached */
+
+static void run_timed(iss_cluster_t *cl, uint64_t now);
 #define WFI_WORD 0x10500073u
 
 void *iss_host_ptr(iss_cluster_t *cl, uint32_t addr, uint32_t len)
@@ -200,6 +202,14 @@ iss_cluster_t *iss_create(const iss_config_t *cfg, char *err, int errlen)
     cl->l2 = mmap(NULL, cfg->l2_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     for (int m = 0; m < ISS_NUM_MUTEX; m++)
         cl->mutex_owner[m] = -1;
+    if (cfg->bank_conflicts) {
+        /* the window must cover the skew between cores: 4 quanta, a power of two */
+        uint32_t w = 1024;
+        while (w < 4 * cfg->quantum)
+            w *= 2;
+        cl->bank_window = w;
+        cl->bank_slots = calloc((size_t)cfg->tcdm_banks * w, sizeof(uint64_t));
+    }
     for (uint32_t i = 0; i < cfg->num_cores; i++) {
         iss_core_t *c = &cl->cores[i];
         c->cl = cl;
@@ -243,6 +253,8 @@ void iss_destroy(iss_cluster_t *cl)
     if (cl->l2)
         munmap(cl->l2, cl->cfg.l2_size);
     free(cl->out);
+    free(cl->timed);
+    free(cl->bank_slots);
     free(cl);
 }
 
@@ -381,12 +393,20 @@ int iss_run(iss_cluster_t *cl, uint64_t max_slices)
     for (uint64_t s = 0; s < max_slices && cl->result == RUN_CONTINUE; s++) {
         uint64_t next;
         iss_core_t *c = pick_core(cl, &next);
+        /* peripherals' completions happen once the slowest core reaches them; with every
+         * core asleep, time jumps to the next completion */
+        if (cl->timed_len && (!c || cl->timed[0].when <= c->cycles)) {
+            run_timed(cl, c ? c->cycles : cl->timed[0].when);
+            continue;
+        }
         if (!c) {
             iss_output_flush_all(cl);
             cl->result = RUN_DEADLOCK;
             break;
         }
         uint64_t horizon = (next == UINT64_MAX ? c->cycles : next) + cl->cfg.quantum;
+        if (cl->timed_len && cl->timed[0].when < horizon)
+            horizon = cl->timed[0].when;
         if (cl->cfg.max_cycles) {
             if (c->cycles >= cl->cfg.max_cycles) {
                 iss_output_flush_all(cl);
@@ -441,5 +461,73 @@ void iss_get_status(iss_cluster_t *cl, iss_status_t *out)
         out->bar_status[i] = cl->bar_status[i];
         out->bar_trigger_mask[i] = cl->bar_trigger_mask[i];
         out->mutex_owner[i] = cl->mutex_owner[i];
+    }
+}
+
+/* ---- timed callbacks ---- */
+
+static bool timed_before(const iss_timed_t *a, const iss_timed_t *b)
+{
+    return a->when < b->when || (a->when == b->when && a->seq < b->seq);
+}
+
+void iss_schedule(iss_cluster_t *cl, uint64_t when, iss_timed_fn fn, void *arg)
+{
+    if (cl->timed_len == cl->timed_cap) {
+        cl->timed_cap = cl->timed_cap ? cl->timed_cap * 2 : 64;
+        cl->timed = realloc(cl->timed, cl->timed_cap * sizeof *cl->timed);
+    }
+    uint32_t i = cl->timed_len++;
+    iss_timed_t item = {when, cl->timed_seq++, fn, arg};
+    while (i && timed_before(&item, &cl->timed[(i - 1) / 2])) {
+        cl->timed[i] = cl->timed[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    cl->timed[i] = item;
+}
+
+static iss_timed_t timed_pop(iss_cluster_t *cl)
+{
+    iss_timed_t top = cl->timed[0], last = cl->timed[--cl->timed_len];
+    uint32_t i = 0;
+    for (;;) {
+        uint32_t l = 2 * i + 1, r = l + 1, m = i;
+        const iss_timed_t *best = &last;
+        if (l < cl->timed_len && timed_before(&cl->timed[l], best)) { m = l; best = &cl->timed[l]; }
+        if (r < cl->timed_len && timed_before(&cl->timed[r], best)) { m = r; }
+        if (m == i)
+            break;
+        cl->timed[i] = cl->timed[m];
+        i = m;
+    }
+    if (cl->timed_len)
+        cl->timed[i] = last;
+    return top;
+}
+
+/* Runs the callbacks due at or before `now`. */
+static void run_timed(iss_cluster_t *cl, uint64_t now)
+{
+    while (cl->timed_len && cl->timed[0].when <= now && cl->result == RUN_CONTINUE) {
+        iss_timed_t t = timed_pop(cl);
+        t.fn(cl, t.arg, t.when);
+    }
+}
+
+/* ---- TCDM banks ---- */
+
+uint64_t iss_tcdm_grant(iss_cluster_t *cl, uint32_t addr, uint64_t t)
+{
+    if (!cl->bank_slots)
+        return t;
+    uint32_t bank = (addr >> 2) & (cl->cfg.tcdm_banks - 1);
+    uint64_t *ring = cl->bank_slots + (uint64_t)bank * cl->bank_window;
+    uint32_t mask = cl->bank_window - 1;
+    for (uint64_t u = t;; u++) {
+        uint64_t *slot = &ring[u & mask];
+        if (*slot != u + 1) {   /* free, or a stale cycle of an earlier window */
+            *slot = u + 1;
+            return u;
+        }
     }
 }

@@ -18,6 +18,15 @@
 
 #include "api.h"
 
+/* A callback at a future simulated time (DMA and accelerator completions). */
+typedef void (*iss_timed_fn)(struct iss_cluster *cl, void *arg, uint64_t when);
+typedef struct iss_timed {
+    uint64_t when;
+    uint64_t seq;             /* insertion order: ties run first-scheduled first */
+    iss_timed_fn fn;
+    void *arg;
+} iss_timed_t;
+
 /* ---- why a core's emu_start returned ---- */
 enum iss_stop {
     STOP_NONE = 0, STOP_SLICE, STOP_REPLAY, STOP_BLOCKED, STOP_RETRANSLATE,
@@ -148,6 +157,18 @@ typedef struct iss_cluster {
     char *out;
     uint32_t out_len, out_cap;
 
+    /* timed callbacks, a binary heap ordered by (when, seq) */
+    iss_timed_t *timed;
+    uint32_t timed_len, timed_cap;
+    uint64_t timed_seq;
+
+    /* TCDM bank occupancy: per bank, a ring of bank_window cycles; a slot holds
+     * (cycle + 1) when that cycle of the bank is taken */
+    uint64_t *bank_slots;
+    uint32_t bank_window;
+
+    struct iss_dma *dma;      /* cluster DMA state (dma.c) */
+
     /* statistics */
     uint64_t slices;
 } iss_cluster_t;
@@ -174,6 +195,12 @@ void iss_end_run(iss_cluster_t *cl, iss_core_t *c, int32_t status);
 uint32_t iss_perf_read(iss_core_t *c, unsigned n);
 void iss_perf_write(iss_core_t *c, unsigned n, uint32_t val);
 void iss_perf_config(iss_core_t *c, uint32_t pcer, uint32_t pcmr);
+
+/* Runs fn(cl, arg, when) once the slowest runnable core reaches `when`. */
+void iss_schedule(iss_cluster_t *cl, uint64_t when, iss_timed_fn fn, void *arg);
+/* One 32-bit access to the TCDM word at addr, wanted at cycle t: returns the cycle the
+ * bank grants it (>= t). Cores, DMA and accelerators share these banks. */
+uint64_t iss_tcdm_grant(iss_cluster_t *cl, uint32_t addr, uint64_t t);
 
 /* MMIO handlers */
 uint64_t iss_demux_read(uc_engine *uc, uint64_t off, unsigned size, void *core);
