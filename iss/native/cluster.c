@@ -183,6 +183,24 @@ void iss_perf_config(iss_core_t *c, uint32_t pcer, uint32_t pcmr)
     c->pcmr = pcmr;
 }
 
+/* ---- peripheral accesses: a fixed latency on top of the peripheral's behaviour ---- */
+
+#define PERIPH_WRAPPERS(name)                                                              \
+    static uint64_t name##_read(uc_engine *uc, uint64_t off, unsigned size, void *core)    \
+    {                                                                                      \
+        iss_core_stall(core, ((iss_core_t *)core)->cl->cfg.periph_latency);                \
+        return iss_##name##_read(uc, off, size, core);                                     \
+    }                                                                                      \
+    static void name##_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val,     \
+                             void *core)                                                   \
+    {                                                                                      \
+        iss_core_stall(core, ((iss_core_t *)core)->cl->cfg.periph_latency);                \
+        iss_##name##_write(uc, off, size, val, core);                                      \
+    }
+PERIPH_WRAPPERS(periph)
+PERIPH_WRAPPERS(demux)
+PERIPH_WRAPPERS(soc)
+
 /* ---- creation ---- */
 
 static bool map(uc_engine *uc, uc_err e, const char *what, char *err, int errlen)
@@ -226,12 +244,20 @@ iss_cluster_t *iss_create(const iss_config_t *cfg, char *err, int errlen)
             !map(uc, uc_mem_map_ptr(uc, ISS_TCDM_ALIAS_BASE, cfg->tcdm_size, UC_PROT_ALL, cl->tcdm), "TCDM alias", err, errlen) ||
             !map(uc, uc_mem_map_ptr(uc, ISS_L2_BASE, cfg->l2_size, UC_PROT_ALL, cl->l2), "L2", err, errlen) ||
             !map(uc, uc_mmio_map(uc, ISS_TCDM_TAS_BASE, cfg->tcdm_size, iss_tas_read, c, iss_tas_write, c), "TAS alias", err, errlen) ||
-            !map(uc, uc_mmio_map(uc, ISS_CLUSTER_PERIPH_BASE, ISS_CLUSTER_PERIPH_SIZE, iss_periph_read, c, iss_periph_write, c), "cluster peripherals", err, errlen) ||
-            !map(uc, uc_mmio_map(uc, ISS_DEMUX_BASE, ISS_DEMUX_SIZE, iss_demux_read, c, iss_demux_write, c), "demux peripherals", err, errlen) ||
-            !map(uc, uc_mmio_map(uc, ISS_SOC_PERIPH_BASE, ISS_SOC_PERIPH_SIZE, iss_soc_read, c, iss_soc_write, c), "SoC peripherals", err, errlen) ||
+            !map(uc, uc_mmio_map(uc, ISS_CLUSTER_PERIPH_BASE, ISS_CLUSTER_PERIPH_SIZE, periph_read, c, periph_write, c), "cluster peripherals", err, errlen) ||
+            !map(uc, uc_mmio_map(uc, ISS_DEMUX_BASE, ISS_DEMUX_SIZE, demux_read, c, demux_write, c), "demux peripherals", err, errlen) ||
+            !map(uc, uc_mmio_map(uc, ISS_SOC_PERIPH_BASE, ISS_SOC_PERIPH_SIZE, soc_read, c, soc_write, c), "SoC peripherals", err, errlen) ||
             !map(uc, uc_hook_add(uc, &h, UC_HOOK_BLOCK, (void *)iss_hook_block, c, 1, 0), "block hook", err, errlen) ||
             !map(uc, uc_hook_add(uc, &h, UC_HOOK_INTR, (void *)iss_hook_intr, c, 1, 0), "trap hook", err, errlen) ||
-            !map(uc, uc_hook_add(uc, &h, UC_HOOK_MEM_UNMAPPED, (void *)iss_hook_unmapped, c, 1, 0), "fault hook", err, errlen)) {
+            !map(uc, uc_hook_add(uc, &h, UC_HOOK_MEM_UNMAPPED, (void *)iss_hook_unmapped, c, 1, 0), "fault hook", err, errlen) ||
+            (cfg->l2_latency &&
+             !map(uc, uc_hook_add(uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)iss_hook_l2_access, c,
+                                  ISS_L2_BASE, ISS_L2_BASE + cfg->l2_size - 1), "L2 hook", err, errlen)) ||
+            (cfg->bank_conflicts &&
+             (!map(uc, uc_hook_add(uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)iss_hook_tcdm_access, c,
+                                   ISS_TCDM_BASE, ISS_TCDM_BASE + cfg->tcdm_size - 1), "TCDM hook", err, errlen) ||
+              !map(uc, uc_hook_add(uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)iss_hook_tcdm_access, c,
+                                   ISS_TCDM_ALIAS_BASE, ISS_TCDM_ALIAS_BASE + cfg->tcdm_size - 1), "TCDM alias hook", err, errlen)))) {
             iss_destroy(cl);
             return NULL;
         }
@@ -357,6 +383,9 @@ static void after_slice(iss_cluster_t *cl, iss_core_t *c, uc_err e)
     case STOP_REPLAY:
     case STOP_BLOCKED:
         iss_unwind_tail(c, pc);   /* the access did not retire: it runs again */
+        c->cycles -= cl->cfg.periph_latency;
+        if (c->blk)
+            c->blk->prof_cycles -= cl->cfg.periph_latency;
         c->pc = pc;
         break;
     case STOP_RETRANSLATE:
@@ -366,6 +395,7 @@ static void after_slice(iss_cluster_t *cl, iss_core_t *c, uc_err e)
     case STOP_FENCE_I:
         uc_ctl_flush_tb(c->uc);
         iss_block_cache_clear(c);
+        c->blk = NULL;
         c->pc = pc;
         break;
     case STOP_EXIT:

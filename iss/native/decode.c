@@ -35,6 +35,8 @@ uint32_t iss_patch_word(uint32_t w)
     uint32_t opcode = w & 0x7F, funct3 = (w >> 12) & 7;
     if (opcode == 0x0F && funct3 == 1)                  /* fence.i */
         return PATCH_FENCE_I_WORD;
+    if (opcode == 0x33 && (w >> 25) == 1 && funct3 >= 4) /* div/divu/rem/remu: operand-timed */
+        return (w & ~0x7Fu) | PATCH_DIV_OPCODE;
     if (opcode == 0x73 && funct3 != 0 && funct3 != 4) { /* csrrw/s/c[i] */
         int idx = percore_csr_index(w >> 20);
         if (idx >= 0)
@@ -59,33 +61,119 @@ static inline bool is_cond_branch(uint32_t w, uint32_t len)
     return (w & 3) == 1 && ((w >> 13) & 7) >= 6;
 }
 
-/* Adds one instruction to the counts; its static cycles come from the timing rules. */
-static void count_insn(iss_counts_t *k, uint32_t w, uint32_t len)
+enum insn_kind { K_ALU, K_LOAD, K_STORE, K_JUMP, K_JALR, K_BRANCH, K_MULH, K_DIV, K_CSR_SLOW, K_FENCE_I };
+
+typedef struct insn_info {
+    enum insn_kind kind;
+    uint8_t rd;               /* written register, 0 if none */
+    uint32_t reads;           /* bit mask of registers read (x0 excluded) */
+} insn_info_t;
+
+static inline uint32_t bit(uint32_t r) { return r ? 1u << r : 0; }
+
+static bool csr_is_slow(uint32_t csr)
+{
+    /* CV32E40P: 4 cycles for status/trap CSRs and the counters, 1 for the others */
+    if (csr >= PATCH_CSR_BASE && csr < PATCH_CSR_BASE + PATCH_FENCE_I)
+        return csr != PATCH_CSR_BASE + PATCH_MHARTID;
+    return csr == 0x300 || csr == 0x341 || csr == 0x305 || csr == 0x342 ||
+           (csr >= 0xB00 && csr <= 0xB9F) || csr == 0x320 || (csr >= 0x323 && csr <= 0x33F);
+}
+
+/* Registers and timing class of one instruction (RV32IMC, original or rewritten). */
+static insn_info_t decode_insn(uint32_t w, uint32_t len)
+{
+    insn_info_t d = {K_ALU, 0, 0};
+    if (len == 2) {
+        uint32_t q = w & 3, f3 = (w >> 13) & 7;
+        uint32_t r1 = (w >> 7) & 31, r2 = (w >> 2) & 31;      /* full register fields */
+        uint32_t p1 = 8 + ((w >> 7) & 7), p2 = 8 + ((w >> 2) & 7);  /* x8-x15 fields */
+        if (q == 0) {
+            if (f3 == 0) { d.rd = (uint8_t)p2; d.reads = bit(2); }               /* c.addi4spn */
+            else if (f3 == 2) { d.kind = K_LOAD; d.rd = (uint8_t)p2; d.reads = bit(p1); } /* c.lw */
+            else if (f3 == 6) { d.kind = K_STORE; d.reads = bit(p1) | bit(p2); }  /* c.sw */
+        } else if (q == 1) {
+            switch (f3) {
+            case 0: case 3: d.rd = (uint8_t)r1; d.reads = bit(r1); break;  /* c.addi, c.lui/addi16sp */
+            case 1: d.kind = K_JUMP; d.rd = 1; break;                      /* c.jal */
+            case 2: d.rd = (uint8_t)r1; break;                             /* c.li */
+            case 4: d.rd = (uint8_t)p1;
+                d.reads = bit(p1) | (((w >> 10) & 3) == 3 ? bit(p2) : 0); break;
+            case 5: d.kind = K_JUMP; break;                                /* c.j */
+            default: d.kind = K_BRANCH; d.reads = bit(p1); break;          /* c.beqz/bnez */
+            }
+        } else if (q == 2) {
+            bool b12 = (w >> 12) & 1;
+            if (f3 == 0) { d.rd = (uint8_t)r1; d.reads = bit(r1); }             /* c.slli */
+            else if (f3 == 2) { d.kind = K_LOAD; d.rd = (uint8_t)r1; d.reads = bit(2); } /* c.lwsp */
+            else if (f3 == 6) { d.kind = K_STORE; d.reads = bit(2) | bit(r2); } /* c.swsp */
+            else if (f3 == 4) {
+                if (r2 == 0 && r1 != 0) {                                   /* c.jr / c.jalr */
+                    d.kind = K_JALR; d.reads = bit(r1); d.rd = b12 ? 1 : 0;
+                } else if (r2 != 0) {                                       /* c.mv / c.add */
+                    d.rd = (uint8_t)r1; d.reads = bit(r2) | (b12 ? bit(r1) : 0);
+                }
+            }
+        }
+        return d;
+    }
+    uint32_t rd = (w >> 7) & 31, rs1 = (w >> 15) & 31, rs2 = (w >> 20) & 31, f3 = (w >> 12) & 7;
+    switch (w & 0x7F) {
+    case 0x03: d.kind = K_LOAD; d.rd = (uint8_t)rd; d.reads = bit(rs1); break;
+    case 0x23: d.kind = K_STORE; d.reads = bit(rs1) | bit(rs2); break;
+    case 0x13: d.rd = (uint8_t)rd; d.reads = bit(rs1); break;
+    case 0x33:
+        d.rd = (uint8_t)rd; d.reads = bit(rs1) | bit(rs2);
+        if ((w >> 25) == 1 && f3 >= 1 && f3 <= 3) d.kind = K_MULH;
+        if ((w >> 25) == 1 && f3 >= 4) d.kind = K_DIV;
+        break;
+    case PATCH_DIV_OPCODE: d.kind = K_DIV; d.rd = (uint8_t)rd; d.reads = bit(rs1) | bit(rs2); break;
+    case 0x37: case 0x17: d.rd = (uint8_t)rd; break;
+    case 0x6F: d.kind = K_JUMP; d.rd = (uint8_t)rd; break;
+    case 0x67: d.kind = K_JALR; d.rd = (uint8_t)rd; d.reads = bit(rs1); break;
+    case 0x63: d.kind = K_BRANCH; d.reads = bit(rs1) | bit(rs2); break;
+    case 0x0F: if (f3 == 1) d.kind = K_FENCE_I; break;
+    case 0x73:
+        if (f3 == 0) break;
+        if ((w >> 20) == PATCH_CSR_BASE + PATCH_FENCE_I) { d.kind = K_FENCE_I; break; }
+        d.rd = (uint8_t)rd; d.reads = f3 < 4 ? bit(rs1) : 0;
+        if (csr_is_slow(w >> 20)) d.kind = K_CSR_SLOW;
+        break;
+    default: break;
+    }
+    return d;
+}
+
+/* Adds one instruction to the counts, with the CV32E40P timing rules of docs/timing.md.
+ * prev is the instruction before it in the same block (NULL for the first one). */
+static void count_insn(iss_counts_t *k, const iss_config_t *cfg, uint32_t w, uint32_t len,
+                       const insn_info_t *d, const insn_info_t *prev)
 {
     k->instret++;
     k->cycles += 1;
-    if (len == 2) {
-        uint32_t q = w & 3, f3 = (w >> 13) & 7;
+    if (len == 2)
         k->rvc++;
-        if ((q == 0 && (f3 == 2)) || (q == 2 && f3 == 2))
-            k->loads++;                                  /* c.lw, c.lwsp */
-        else if ((q == 0 && f3 == 6) || (q == 2 && f3 == 6))
-            k->stores++;                                 /* c.sw, c.swsp */
-        else if (q == 1 && (f3 == 1 || f3 == 5))
-            k->jumps++;                                  /* c.jal, c.j */
-        else if (q == 2 && f3 == 4 && ((w >> 2) & 31) == 0 && ((w >> 7) & 31) != 0)
-            k->jumps++;                                  /* c.jr, c.jalr */
-        else if (is_cond_branch(w, 2))
-            k->branches++;
-        return;
+    switch (d->kind) {
+    case K_LOAD: k->loads++; break;
+    case K_STORE: k->stores++; break;
+    case K_JUMP: k->jumps++; k->cycles += cfg->jump_cycles; break;
+    case K_JALR: k->jumps++; k->cycles += cfg->jump_cycles; break;
+    case K_BRANCH: k->branches++; break;
+    case K_MULH: k->cycles += cfg->mulh_cycles; break;
+    case K_CSR_SLOW: k->cycles += cfg->csr_counter_cycles; break;
+    case K_FENCE_I: k->cycles += cfg->fence_i_cycles; break;
+    default: break;   /* K_DIV: timed when it executes (operand-dependent) */
     }
-    switch (w & 0x7F) {
-    case 0x03: k->loads++; break;
-    case 0x23: k->stores++; break;
-    case 0x6F: case 0x67: k->jumps++; break;
-    case 0x63: k->branches++; break;
-    default: break;
+    if (prev && prev->rd && (d->reads >> prev->rd & 1)) {
+        if (prev->kind == K_LOAD) {
+            k->cycles += cfg->load_use_cycles;
+            k->ld_stall += cfg->load_use_cycles;
+        } else if (d->kind == K_JALR) {
+            k->cycles += cfg->jalr_hazard_cycles;
+            k->jmp_stall += cfg->jalr_hazard_cycles;
+        }
     }
+    (void)w;
 }
 
 void iss_counts_add(iss_counts_t *a, const iss_counts_t *b)
@@ -104,14 +192,17 @@ void iss_counts_sub(iss_counts_t *a, const iss_counts_t *b)
         x[i] -= y[i];
 }
 
-/* Static counts of the instructions in [start, end). */
+/* Static counts of the instructions in [start, end) (hazards inside the range only). */
 void iss_range_counts(iss_core_t *c, uint32_t start, uint32_t end, iss_counts_t *out)
 {
     memset(out, 0, sizeof *out);
     const uint8_t *p = iss_host_ptr(c->cl, start, end > start ? end - start : 1);
+    insn_info_t prev, d;
     for (uint32_t off = 0; p && start + off < end;) {
         uint32_t w = read_insn(p + off), len = insn_len((uint16_t)w);
-        count_insn(out, w, len);
+        d = decode_insn(w, len);
+        count_insn(out, &c->cl->cfg, w, len, &d, off ? &prev : NULL);
+        prev = d;
         off += len;
     }
 }
@@ -122,13 +213,13 @@ static bool decode_block(iss_core_t *c, iss_block_t *b, uint32_t addr, uint32_t 
 {
     uint8_t *p = iss_host_ptr(c->cl, addr, size);
     bool patched = false;
+    memset(b, 0, sizeof *b);
     b->addr = addr;
     b->size = size;
-    b->fallthrough = 0;
-    memset(&b->cnt, 0, sizeof b->cnt);
     if (!p)     /* not in memory: Unicorn faults on the fetch */
         return true;
     uint32_t last = 0, last_len = 2;
+    insn_info_t prev = {K_ALU, 0, 0}, d = prev;
     for (uint32_t off = 0; off < size;) {
         uint32_t w = read_insn(p + off), len = insn_len((uint16_t)w);
         if (len == 4) {
@@ -138,11 +229,19 @@ static bool decode_block(iss_core_t *c, iss_block_t *b, uint32_t addr, uint32_t 
                 patched = true;
             }
         }
-        count_insn(&b->cnt, w, len);
+        d = decode_insn(w, len);
+        if (off == 0) {
+            b->first_reads = d.reads;
+            b->first_is_jalr = d.kind == K_JALR;
+        }
+        count_insn(&b->cnt, &c->cl->cfg, w, len, &d, off ? &prev : NULL);
+        prev = d;
         last = w;
         last_len = len;
         off += len;
     }
+    b->last_rd = d.rd;
+    b->last_is_load = d.kind == K_LOAD;
     if (is_cond_branch(last, last_len))
         b->fallthrough = addr + size;
     return !patched;
@@ -179,7 +278,7 @@ void iss_block_cache_clear(iss_core_t *c)
 }
 
 /* Returns the block's summary, or NULL when it was rewritten and must be translated again. */
-const iss_block_t *iss_block_lookup(iss_core_t *c, uint32_t addr, uint32_t size)
+iss_block_t *iss_block_lookup(iss_core_t *c, uint32_t addr, uint32_t size)
 {
     iss_block_cache_t *bc = &c->blocks;
     if (!bc->slots || bc->used * 2 > bc->mask)

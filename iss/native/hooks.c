@@ -1,5 +1,6 @@
 /* Unicorn hooks of one core: block entry (time, slice end, rewriting), traps (per-core
  * CSRs, fence.i, illegal instructions) and unmapped accesses. */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,43 +29,101 @@ void iss_fault(iss_core_t *c, enum iss_fault kind, uint32_t addr, const char *fm
     iss_core_stop(c, STOP_FAULT);
 }
 
+void iss_core_stall(iss_core_t *c, uint64_t cycles)
+{
+    c->cycles += cycles;
+    c->blk_stalls += cycles;
+    if (c->blk)
+        c->blk->prof_cycles += cycles;
+}
+
 void iss_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *core)
 {
     iss_core_t *c = core;
     (void)uc;
-    if (c->cycles >= c->slice_end) {        /* the block does not execute: resumes here */
-        iss_core_stop(c, STOP_SLICE);
-        return;
-    }
-    const iss_block_t *b = iss_block_lookup(c, (uint32_t)addr, size);
+    /* Decode before anything else: a block must be checked for instructions to rewrite
+     * the first time this core translated it, even if the slice ends here. */
+    iss_block_t *b = iss_block_lookup(c, (uint32_t)addr, size);
     if (!b) {                               /* rewritten: translate it again */
+        c->blk = NULL;
         c->blk_addr = (uint32_t)addr;
         c->blk_size = size;
         iss_core_stop(c, STOP_RETRANSLATE);
         return;
     }
-    if (c->prev_fallthrough && c->prev_fallthrough != addr)
+    if (c->cycles >= c->slice_end) {        /* the block does not execute: resumes here */
+        iss_core_stop(c, STOP_SLICE);
+        return;
+    }
+    const iss_config_t *cfg = &c->cl->cfg;
+    uint64_t dyn = 0;
+    if (c->prev_fallthrough && c->prev_fallthrough != addr) {   /* the branch was taken */
         c->cnt.taken++;
-    c->block_base = c->cycles;
+        dyn += cfg->taken_branch_cycles;
+    }
+    if (c->prev_last_rd && (b->first_reads >> c->prev_last_rd & 1)) {   /* hazard across blocks */
+        if (c->prev_last_is_load) {
+            dyn += cfg->load_use_cycles;
+            c->cnt.ld_stall += cfg->load_use_cycles;
+        } else if (b->first_is_jalr) {
+            dyn += cfg->jalr_hazard_cycles;
+            c->cnt.jmp_stall += cfg->jalr_hazard_cycles;
+        }
+    }
+    c->block_base = c->cycles + dyn;
+    c->blk = b;
     c->blk_addr = (uint32_t)addr;
     c->blk_size = size;
-    c->cycles += b->cnt.cycles;
+    c->blk_accesses = 0;
+    c->blk_stalls = 0;
+    c->cycles = c->block_base + b->cnt.cycles;
     iss_counts_add(&c->cnt, &b->cnt);
+    b->execs++;
+    b->prof_cycles += dyn + b->cnt.cycles;
     c->prev_fallthrough = b->fallthrough;
+    c->prev_last_rd = b->last_rd;
+    c->prev_last_is_load = b->last_is_load;
 }
 
 /* The current block stopped before pc: what follows was counted but did not run. */
 void iss_unwind_tail(iss_core_t *c, uint32_t pc)
 {
     uint32_t end = c->blk_addr + c->blk_size;
+    c->prev_fallthrough = 0;
+    c->prev_last_rd = 0;
     if (pc < c->blk_addr || pc >= end)
         return;
     iss_counts_t tail;
     iss_range_counts(c, pc, end, &tail);
     c->cycles -= tail.cycles;
     iss_counts_sub(&c->cnt, &tail);
-    c->prev_fallthrough = 0;
+    if (c->blk)
+        c->blk->prof_cycles -= tail.cycles;
     c->blk_size = pc - c->blk_addr;
+}
+
+/* Core data accesses to L2 go through the cluster's AXI bus: a fixed extra latency. */
+void iss_hook_l2_access(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+                        int64_t value, void *core)
+{
+    iss_core_t *c = core;
+    (void)uc; (void)type; (void)addr; (void)size; (void)value;
+    iss_core_stall(c, c->cl->cfg.l2_latency);
+}
+
+/* Bank-conflict modelling: each TCDM access asks its bank for a cycle. Its wanted cycle
+ * is estimated inside the block as block start + accesses so far + stalls so far. */
+void iss_hook_tcdm_access(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+                          int64_t value, void *core)
+{
+    iss_core_t *c = core;
+    (void)uc; (void)type; (void)size; (void)value;
+    uint64_t want = c->block_base + c->blk_accesses++ + c->blk_stalls;
+    uint64_t got = iss_tcdm_grant(c->cl, (uint32_t)addr, want);
+    if (got > want) {
+        c->cnt.tcdm_cont += got - want;
+        iss_core_stall(c, got - want);
+    }
 }
 
 /* Address of the instruction that ends at pc (Unicorn reports traps with pc past it). */
@@ -165,6 +224,31 @@ static bool emulate_csr(iss_core_t *c, uint32_t w)
     return true;
 }
 
+/* div/divu/rem/remu (rewritten to trap): RISC-V results, CV32E40P time 3 + clz(divisor). */
+static void emulate_div(iss_core_t *c, uint32_t w)
+{
+    uint32_t rd = (w >> 7) & 31, rs1 = (w >> 15) & 31, rs2 = (w >> 20) & 31, f3 = (w >> 12) & 7;
+    uint32_t a = 0, b = 0, r;
+    if (rs1) uc_reg_read(c->uc, UC_RISCV_REG_X0 + rs1, &a);
+    if (rs2) uc_reg_read(c->uc, UC_RISCV_REG_X0 + rs2, &b);
+    int32_t sa = (int32_t)a, sb = (int32_t)b;
+    bool overflow = sa == INT32_MIN && sb == -1;
+    switch (f3) {
+    case 4: r = b == 0 ? 0xFFFFFFFFu : overflow ? a : (uint32_t)(sa / sb); break;   /* div */
+    case 5: r = b == 0 ? 0xFFFFFFFFu : a / b; break;                                 /* divu */
+    case 6: r = b == 0 ? a : overflow ? 0 : (uint32_t)(sa % sb); break;              /* rem */
+    default: r = b == 0 ? a : a % b; break;                                          /* remu */
+    }
+    if (rd)
+        uc_reg_write(c->uc, UC_RISCV_REG_X0 + rd, &r);
+    if (c->cl->cfg.timing_model) {   /* the instruction's own cycle is already counted */
+        uint32_t clz = b ? (uint32_t)__builtin_clz(b) : 32;
+        c->cycles += 2 + clz;
+        if (c->blk)
+            c->blk->prof_cycles += 2 + clz;
+    }
+}
+
 void iss_hook_intr(uc_engine *uc, uint32_t intno, void *core)
 {
     iss_core_t *c = core;
@@ -178,6 +262,10 @@ void iss_hook_intr(uc_engine *uc, uint32_t intno, void *core)
     uint32_t w = 0;
     if (p)
         memcpy(&w, p, (p[0] & 3) == 3 ? 4 : 2);
+    if (intno == 2 && (w & 0x7F) == PATCH_DIV_OPCODE && (w >> 25) == 1 && ((w >> 12) & 7) >= 4) {
+        emulate_div(c, w);
+        return;
+    }
     if (intno == 2 && (w & 0x7F) == 0x73 && ((w >> 12) & 7) != 0) {
         if ((w >> 20) == PATCH_CSR_BASE + PATCH_FENCE_I) {
             iss_core_stop(c, STOP_FENCE_I);    /* TBs are flushed once emu_start returns */

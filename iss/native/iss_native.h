@@ -65,7 +65,13 @@ typedef struct iss_block {
     uint32_t addr;
     uint32_t size;
     uint32_t fallthrough;     /* address after a final conditional branch, 0 if none */
-    iss_counts_t cnt;
+    uint8_t last_rd;          /* register written by the last instruction (0: none) */
+    uint8_t last_is_load;
+    uint8_t first_is_jalr;
+    uint32_t first_reads;     /* registers read by the first instruction (bit mask) */
+    iss_counts_t cnt;         /* static counts of one execution */
+    uint64_t execs;           /* profile: executions */
+    uint64_t prof_cycles;     /* profile: every cycle spent in the block, stalls included */
 } iss_block_t;
 
 typedef struct iss_block_cache {
@@ -94,7 +100,11 @@ typedef struct iss_core {
 
     /* the translation block being executed */
     uint32_t blk_addr, blk_size;
+    iss_block_t *blk;             /* its cache entry (valid until the cache grows) */
+    uint32_t blk_accesses;        /* TCDM accesses so far in it (bank-conflict timing) */
+    uint64_t blk_stalls;          /* dynamic stalls so far in it */
     uint32_t prev_fallthrough;
+    uint8_t prev_last_rd, prev_last_is_load;
 
     /* blocking / exact-time accesses */
     bool replay;              /* the next access is the first instruction of a block */
@@ -175,12 +185,13 @@ typedef struct iss_cluster {
 
 /* ---- internal interfaces between the C files ---- */
 void *iss_host_ptr(iss_cluster_t *cl, uint32_t addr, uint32_t len);
-const iss_block_t *iss_block_lookup(iss_core_t *c, uint32_t addr, uint32_t size);
+iss_block_t *iss_block_lookup(iss_core_t *c, uint32_t addr, uint32_t size);
 void iss_block_cache_clear(iss_core_t *c);
 void iss_range_counts(iss_core_t *c, uint32_t start, uint32_t end, iss_counts_t *out);
 void iss_counts_add(iss_counts_t *a, const iss_counts_t *b);
 void iss_counts_sub(iss_counts_t *a, const iss_counts_t *b);
 void iss_unwind_tail(iss_core_t *c, uint32_t pc);
+void iss_core_stall(iss_core_t *c, uint64_t cycles);
 void iss_fault(iss_core_t *c, enum iss_fault kind, uint32_t addr, const char *fmt, ...);
 void iss_core_stop(iss_core_t *c, enum iss_stop why);
 bool iss_exact_time(iss_core_t *c);
@@ -215,6 +226,10 @@ void iss_tas_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, voi
 /* hooks */
 void iss_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *core);
 void iss_hook_intr(uc_engine *uc, uint32_t intno, void *core);
+void iss_hook_l2_access(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+                        int64_t value, void *core);
+void iss_hook_tcdm_access(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
+                          int64_t value, void *core);
 bool iss_hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
                        int64_t value, void *core);
 
