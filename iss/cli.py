@@ -35,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--signature", metavar="FILE",
                      help="write the words between begin_signature and end_signature (Spike format)")
     run.add_argument("--prefix", action="store_true", help='prefix output lines with "[core N] "')
-    run.add_argument("--quiet", action="store_true", help="do not print the summary line")
+    run.add_argument("--quiet", action="store_true", help="do not print the run summary")
+    run.add_argument("--profile", action="store_true",
+                     help="add a flat per-function cycle profile of every core to the summary")
     run.add_argument("--dump-config", action="store_true", help="print the effective config and exit")
 
     build = sub.add_parser("build", help="build the firmware programs under firmware/")
@@ -86,8 +88,22 @@ def cmd_run(args) -> int:
     if args.signature:
         _write_signature(cluster, args.signature)
     if not args.quiet:
+        print(result.core_table(), file=sys.stderr)
+        if args.profile:
+            print(_profile_text(cluster, result), file=sys.stderr)
         print(f"iss: {result.summary()}", file=sys.stderr)
     return result.exit_code
+
+
+def _profile_text(cluster, result) -> str:
+    lines = []
+    for core in result.cores:
+        lines.append(f"profile of core {core.core} ({core.cycles} cycles):")
+        lines.append(f"  {'cycles':>11} {'%':>6} {'sleep':>11} {'calls':>8}  function")
+        for e in cluster.profile(core.core):
+            share = 100.0 * e.cycles / core.cycles if core.cycles else 0.0
+            lines.append(f"  {e.cycles:>11} {share:>6.2f} {e.sleep_cycles:>11} {e.calls:>8}  {e.function}")
+    return "\n".join(lines)
 
 
 def cmd_build(args) -> int:

@@ -42,10 +42,25 @@ class CoreStats:
     branches: int
     taken_branches: int
     compressed: int
+    load_stalls: int
+    jump_stalls: int
+    tcdm_contention: int
 
     @property
     def active_cycles(self) -> int:
         return self.cycles - self.sleep_cycles
+
+    @property
+    def ipc(self) -> float:
+        return self.instructions / self.active_cycles if self.active_cycles else 0.0
+
+
+@dataclass(frozen=True)
+class ProfileEntry:
+    function: str
+    cycles: int          # stalls and sleep included
+    sleep_cycles: int
+    calls: int           # executions of the function's first block
 
 
 @dataclass(frozen=True)
@@ -69,6 +84,15 @@ class RunResult:
     @property
     def mips(self) -> float:
         return self.instructions / self.wall_seconds / 1e6 if self.wall_seconds > 0 else 0.0
+
+    def core_table(self) -> str:
+        """Per-core instructions, cycles, IPC, stall breakdown and sleep."""
+        rows = [f"{'core':>4} {'instr':>11} {'cycles':>11} {'IPC':>5} {'ld-stall':>9} {'jmp-stall':>9} "
+                f"{'taken-br':>9} {'tcdm-cont':>9} {'sleep':>11}"]
+        for c in self.cores:
+            rows.append(f"{c.core:>4} {c.instructions:>11} {c.cycles:>11} {c.ipc:>5.2f} {c.load_stalls:>9} "
+                        f"{c.jump_stalls:>9} {c.taken_branches:>9} {c.tcdm_contention:>9} {c.sleep_cycles:>11}")
+        return "\n".join(rows)
 
     def summary(self) -> str:
         us = self.cycles / self.clock_hz * 1e6
@@ -162,8 +186,28 @@ class Cluster:
             self._lib.iss_core_info(self._handle, i, info)
             out.append(CoreStats(i, info.pc, STATE_NAMES.get(info.state, "?"), info.cycles,
                                  info.sleep_cycles, info.instret, info.loads, info.stores,
-                                 info.jumps, info.branches, info.taken, info.rvc))
+                                 info.jumps, info.branches, info.taken, info.rvc, info.ld_stall,
+                                 info.jmp_stall, info.tcdm_cont))
         return out
+
+    def profile(self, core: int) -> list[ProfileEntry]:
+        """Flat per-function profile of one core, from the ELF symbols, by cycles."""
+        n = self._lib.iss_profile(self._handle, core, self._ffi.NULL, self._ffi.NULL, self._ffi.NULL,
+                                  self._ffi.NULL, 0)
+        addr = self._ffi.new("uint32_t[]", n)
+        cyc, slp, exe = (self._ffi.new("uint64_t[]", n) for _ in range(3))
+        self._lib.iss_profile(self._handle, core, addr, cyc, slp, exe, n)
+        funcs: dict[str, list[int]] = {}
+        for i in range(n):
+            found = self.program.symbols.lookup(addr[i])
+            name, offset = found if found else (f"0x{addr[i]:08x}", 0)
+            acc = funcs.setdefault(name, [0, 0, 0])
+            acc[0] += cyc[i]
+            acc[1] += slp[i]
+            if offset == 0:
+                acc[2] += exe[i]
+        return sorted((ProfileEntry(f, c, s, k) for f, (c, s, k) in funcs.items()),
+                      key=lambda e: (-e.cycles, e.function))
 
     def run(self, stdout: TextIO | None = None, on_chunk: Callable[[], None] | None = None) -> RunResult:
         """Runs to the end; the program's output is echoed to stdout (if given) as it comes.

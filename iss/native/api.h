@@ -54,3 +54,7 @@ int iss_run(iss_cluster_t *cl, uint64_t max_slices);
 uint32_t iss_take_output(iss_cluster_t *cl, char *buf, uint32_t cap);
 void iss_core_info(iss_cluster_t *cl, uint32_t core, iss_core_info_t *out);
 void iss_get_status(iss_cluster_t *cl, iss_status_t *out);
+/* Profile of one core: the blocks it executed (start address, cycles including stalls and
+ * sleep, sleep cycles, executions). Returns the number of blocks (at most cap written). */
+uint32_t iss_profile(iss_cluster_t *cl, uint32_t core, uint32_t *addr, uint64_t *cycles,
+                     uint64_t *sleep, uint64_t *execs, uint32_t cap);

@@ -62,6 +62,10 @@ void iss_core_wake(iss_core_t *c, uint64_t when)
     uint64_t asleep = c->sleep_start + cfg->sleep_cycles;
     uint64_t t = (when > asleep ? when : asleep) + cfg->wakeup_cycles;
     c->sleep_total += t - c->sleep_start;
+    if (c->blk) {   /* the profile charges the sleep to the instruction that slept */
+        c->blk->prof_cycles += t - c->sleep_start;
+        c->blk->prof_sleep += t - c->sleep_start;
+    }
     c->cycles = t;
     c->state = CORE_RUNNING;
     c->wait = WAIT_NONE;
@@ -398,11 +402,15 @@ static void after_slice(iss_cluster_t *cl, iss_core_t *c, uc_err e)
         c->blk = NULL;
         c->pc = pc;
         break;
-    case STOP_EXIT:
-        iss_unwind_tail(c, pc);
-        c->pc = pc;
+    case STOP_EXIT: {
+        /* the CORESTATUS store completes: the run ends after it */
+        const uint8_t *p = iss_host_ptr(cl, pc, 2);
+        uint32_t next = pc + (p && (p[0] & 3) != 3 ? 2 : 4);
+        iss_unwind_tail(c, next);
+        c->pc = next;
         c->state = CORE_HALTED;
         break;
+    }
     case STOP_FAULT:
         if (cl->fault.kind == FAULT_READ_UNMAPPED || cl->fault.kind == FAULT_WRITE_UNMAPPED ||
             cl->fault.kind == FAULT_FETCH_UNMAPPED || cl->fault.kind == FAULT_PERIPH ||
@@ -560,4 +568,24 @@ uint64_t iss_tcdm_grant(iss_cluster_t *cl, uint32_t addr, uint64_t t)
             return u;
         }
     }
+}
+
+uint32_t iss_profile(iss_cluster_t *cl, uint32_t core, uint32_t *addr, uint64_t *cycles,
+                     uint64_t *sleep, uint64_t *execs, uint32_t cap)
+{
+    iss_block_cache_t *bc = &cl->cores[core].blocks;
+    uint32_t n = 0;
+    for (uint32_t i = 0; bc->slots && i <= bc->mask; i++) {
+        iss_block_t *b = &bc->slots[i];
+        if (!b->size || !b->execs)
+            continue;
+        if (n < cap) {
+            addr[n] = b->addr;
+            cycles[n] = b->prof_cycles;
+            sleep[n] = b->prof_sleep;
+            execs[n] = b->execs;
+        }
+        n++;
+    }
+    return n;
 }

@@ -71,7 +71,8 @@ typedef struct iss_block {
     uint32_t first_reads;     /* registers read by the first instruction (bit mask) */
     iss_counts_t cnt;         /* static counts of one execution */
     uint64_t execs;           /* profile: executions */
-    uint64_t prof_cycles;     /* profile: every cycle spent in the block, stalls included */
+    uint64_t prof_cycles;     /* profile: every cycle spent in the block, stalls and sleep included */
+    uint64_t prof_sleep;      /* profile: cycles asleep on an instruction of the block */
 } iss_block_t;
 
 typedef struct iss_block_cache {
