@@ -196,3 +196,65 @@ def test_barrier_releases_waiters_at_last_arrival_plus_wakeup():
     # core 0 slept from its own arrival to its wake-up
     assert r.cores[0].sleep_cycles == last_arrival + cfg.timing.wakeup_cycles - before0
     assert r.cores[1].sleep_cycles == 0
+
+
+PERF = """
+    li    t0, 0x1FFFF
+    csrw  0xCC0, t0                   /* PCER: every event */
+    csrw  0x780, zero
+    csrw  0x781, zero
+    csrw  0x782, zero
+    csrw  0x785, zero
+    csrw  0x786, zero
+    csrw  0x787, zero
+    csrw  0x788, zero
+    csrw  0x789, zero
+    csrw  0x78A, zero
+    li    t0, 1
+    csrw  0xCC1, t0                   /* PCMR: start */
+    li    t2, 10
+1:  lw    t1, 0(sp)
+    addi  t1, t1, 1                   /* load-use stall */
+    sw    t1, 0(sp)
+    addi  t2, t2, -1
+    bnez  t2, 1b
+    csrw  0xCC1, zero                 /* stop */
+    la    t3, counters
+    csrr  t0, 0x780
+    sw    t0, 0(t3)
+    csrr  t0, 0x781
+    sw    t0, 4(t3)
+    csrr  t0, 0x782
+    sw    t0, 8(t3)
+    csrr  t0, 0x785
+    sw    t0, 12(t3)
+    csrr  t0, 0x786
+    sw    t0, 16(t3)
+    csrr  t0, 0x787
+    sw    t0, 20(t3)
+    csrr  t0, 0x788
+    sw    t0, 24(t3)
+    csrr  t0, 0x789
+    sw    t0, 28(t3)
+    csrr  t0, 0x78A
+    sw    t0, 32(t3)
+"""
+
+
+def test_ri5cy_performance_counters(timing_elf):
+    elf = timing_elf("perf", PERF.replace("/* PCER: every event */", "") +
+                     "\n    .bss\n    .globl counters\ncounters: .space 40\n    .text\n")
+    cl = Cluster(Config().replace(cluster={"cores": 1})).load(elf)
+    cl.run()
+    names = ["cycles", "instr", "ld_stall", "loads", "stores", "jumps", "branches", "taken", "rvc"]
+    got = dict(zip(names, (int.from_bytes(cl.read(cl.symbol("counters") + 4 * i, 4), "little")
+                           for i in range(len(names)))))
+    # counted from the csrw that starts (exclusive) to the csrw that stops (inclusive):
+    # li t2 (1), 10 x (lw, addi, sw, addi, bnez), csrw stop
+    assert got["instr"] == 1 + 10 * 5 + 1
+    assert (got["loads"], got["stores"], got["branches"], got["taken"]) == (10, 10, 10, 9)
+    assert got["ld_stall"] == 10
+    assert got["jumps"] == 0
+    # cycles: 52 instructions + 10 load-use + 9 taken x 2 + csrw PCMR (1 cycle)
+    assert got["cycles"] == 52 + 10 + 18
+    assert got["rvc"] >= 1   # the assembler compresses some of them
