@@ -127,6 +127,34 @@ BLOCKS: tuple[Block, ...] = (
               Reg("TRIGGER_WAIT_CLEAR", 0x1C, "rb", "as TRIGGER_WAIT, then clears the returned bits"),
           ),
           stride=0x20, count=8),
+    Block("DMA", EU_DEMUX + 0x400,
+          "Cluster DMA, MCHAN v7 programming model (docs/dma.md), per-core view: each core "
+          "pushes commands through its own queue here. The same registers are at 0x10201800 "
+          "(cluster peripherals +0x1800, DMA_GLOBAL), the global view, with a queue of its "
+          "own. A command is the words CMD, TCDM address, L2 address, then for 2D_EXT the "
+          "row length and the stride, each written to CMD; transfer ids are shared by all "
+          "views. The end of a transfer with ELE sends event line 8 (DMA0) to the issuing "
+          "core, or to every core with BLE.",
+          (
+              Reg("CMD", 0x00, "rw",
+                  "read: allocate the lowest free transfer id (0-15) for the next commands of "
+                  "this view; write: push the next word of a command"),
+              Reg("STATUS", 0x04, "rw",
+                  "read: bits 15:0 ids with transfers in flight, bits 31:16 allocated ids; "
+                  "write a mask: free those ids (one bit: the id must be allocated)"),
+          ),
+          extra=(
+              ("CMD_LEN_MASK", 0x1FFFF, "command word LEN[16:0]: bytes to move (1-131071)"),
+              ("CMD_TYPE", 1 << 17, "command word TYPE[17]: 1 L2 to TCDM, 0 TCDM to L2"),
+              ("CMD_INC", 1 << 18, "command word INC[18]: incrementing addresses (required)"),
+              ("CMD_2D_EXT", 1 << 19,
+               "command word 2D_EXT[19]: 2-D on the L2 side, two more words follow"),
+              ("CMD_ELE", 1 << 20, "command word ELE[20]: event DMA0 at the end"),
+              ("CMD_ILE", 1 << 21, "command word ILE[21]: interrupt at the end (not modelled: an error)"),
+              ("CMD_BLE", 1 << 22, "command word BLE[22]: the end event goes to every core"),
+              ("CMD_2D_TCDM", 1 << 23, "command word 2D_TCDM[23]: 2-D on the TCDM side (not modelled: an error)"),
+              ("NB_IDS", 16, "transfer ids (counters)"),
+          )),
     Block("SOC_CTRL", 0x1A104000,
           "APB SoC control: end of computation.",
           (Reg("CORESTATUS", 0xA0, "wo",

@@ -266,6 +266,7 @@ iss_cluster_t *iss_create(const iss_config_t *cfg, char *err, int errlen)
             return NULL;
         }
     }
+    iss_dma_init(cl);
     return cl;
 }
 
@@ -285,6 +286,7 @@ void iss_destroy(iss_cluster_t *cl)
     free(cl->out);
     free(cl->timed);
     free(cl->bank_slots);
+    iss_dma_free(cl);
     free(cl);
 }
 

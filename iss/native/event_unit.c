@@ -13,6 +13,7 @@
 #define EU_SW_OFF (ISS_EU_SW_EVENT_BASE - ISS_DEMUX_BASE)
 #define EU_BAR_OFF (ISS_EU_BARRIER_BASE - ISS_DEMUX_BASE)
 #define EU_BAR_END (EU_BAR_OFF + ISS_EU_BARRIER_STRIDE * ISS_EU_BARRIER_INSTANCES)
+#define DMA_OFF (ISS_DMA_BASE - ISS_DEMUX_BASE)
 
 static uint32_t cores_mask(iss_cluster_t *cl) { return (uint32_t)((1ull << cl->cfg.num_cores) - 1); }
 
@@ -147,6 +148,8 @@ uint64_t iss_demux_read(uc_engine *uc, uint64_t off, unsigned size, void *core)
     iss_core_t *c = core;
     iss_cluster_t *cl = c->cl;
     (void)uc; (void)size;
+    if (off >= DMA_OFF && off < DMA_OFF + ISS_DMA_VIEW_SIZE)   /* the calling core's DMA view */
+        return iss_dma_read(c, (uint32_t)(off - DMA_OFF), size);
     if (off < EU_CORE_END) {
         switch (off) {
         case ISS_EU_CORE_MASK: return c->evt_mask;
@@ -204,6 +207,10 @@ void iss_demux_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, v
     iss_cluster_t *cl = c->cl;
     uint32_t v = (uint32_t)val;
     (void)uc; (void)size;
+    if (off >= DMA_OFF && off < DMA_OFF + ISS_DMA_VIEW_SIZE) {   /* the calling core's DMA view */
+        iss_dma_write(c, (uint32_t)(off - DMA_OFF), size, v);
+        return;
+    }
     if (off < EU_CORE_END) {
         switch (off) {
         case ISS_EU_CORE_MASK: c->evt_mask = v; return;

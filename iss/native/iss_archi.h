@@ -89,6 +89,20 @@
 #define ISS_EU_BARRIER_TRIGGER_WAIT 0x18u /* rb: read: the calling core arrives, then waits */
 #define ISS_EU_BARRIER_TRIGGER_WAIT_CLEAR 0x1Cu /* rb: as TRIGGER_WAIT, then clears the returned bits */
 
+/* DMA: Cluster DMA, MCHAN v7 programming model (docs/dma.md), per-core view: each core pushes commands through its own queue here. The same registers are at 0x10201800 (cluster peripherals +0x1800, DMA_GLOBAL), the global view, with a queue of its own. A command is the words CMD, TCDM address, L2 address, then for 2D_EXT the row length and the stride, each written to CMD; transfer ids are shared by all views. The end of a transfer with ELE sends event line 8 (DMA0) to the issuing core, or to every core with BLE. */
+#define ISS_DMA_BASE 0x10204400u
+#define ISS_DMA_CMD 0x00u /* rw: read: allocate the lowest free transfer id (0-15) for the next commands of this view; write: push the next word of a command */
+#define ISS_DMA_STATUS 0x04u /* rw: read: bits 15:0 ids with transfers in flight, bits 31:16 allocated ids; write a mask: free those ids (one bit: the id must be allocated) */
+#define ISS_DMA_CMD_LEN_MASK 0x1FFFFu /* command word LEN[16:0]: bytes to move (1-131071) */
+#define ISS_DMA_CMD_TYPE 0x20000u /* command word TYPE[17]: 1 L2 to TCDM, 0 TCDM to L2 */
+#define ISS_DMA_CMD_INC 0x40000u /* command word INC[18]: incrementing addresses (required) */
+#define ISS_DMA_CMD_2D_EXT 0x80000u /* command word 2D_EXT[19]: 2-D on the L2 side, two more words follow */
+#define ISS_DMA_CMD_ELE 0x100000u /* command word ELE[20]: event DMA0 at the end */
+#define ISS_DMA_CMD_ILE 0x200000u /* command word ILE[21]: interrupt at the end (not modelled: an error) */
+#define ISS_DMA_CMD_BLE 0x400000u /* command word BLE[22]: the end event goes to every core */
+#define ISS_DMA_CMD_2D_TCDM 0x800000u /* command word 2D_TCDM[23]: 2-D on the TCDM side (not modelled: an error) */
+#define ISS_DMA_NB_IDS 0x10u /* transfer ids (counters) */
+
 /* SOC_CTRL: APB SoC control: end of computation. */
 #define ISS_SOC_CTRL_BASE 0x1A104000u
 #define ISS_SOC_CTRL_CORESTATUS 0xA0u /* wo: write (status | 1 << 31) to end the run; the exit code is status & 0xFF */

@@ -224,6 +224,16 @@ void iss_soc_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, voi
 uint64_t iss_tas_read(uc_engine *uc, uint64_t off, unsigned size, void *core);
 void iss_tas_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, void *core);
 
+/* Cluster DMA (dma.c). `off` is relative to a DMA register view: the calling core's view
+ * (demux, ISS_DMA_BASE), or the global view (ISS_DMA_GLOBAL_OFFSET in the cluster
+ * peripherals) when ISS_DMA_GLOBAL is or'ed into it. Each view spans ISS_DMA_VIEW_SIZE. */
+#define ISS_DMA_VIEW_SIZE 0x400u
+#define ISS_DMA_GLOBAL 0x80000000u
+void iss_dma_init(iss_cluster_t *cl);
+void iss_dma_free(iss_cluster_t *cl);
+uint64_t iss_dma_read(iss_core_t *c, uint32_t off, unsigned size);
+void iss_dma_write(iss_core_t *c, uint32_t off, unsigned size, uint32_t val);
+
 /* hooks */
 void iss_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *core);
 void iss_hook_intr(uc_engine *uc, uint32_t intno, void *core);

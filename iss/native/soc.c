@@ -59,7 +59,9 @@ static const char *periph_name(uint32_t off)
 uint64_t iss_periph_read(uc_engine *uc, uint64_t off, unsigned size, void *core)
 {
     iss_core_t *c = core;
-    (void)uc; (void)size;
+    (void)uc;
+    if (off >= ISS_DMA_GLOBAL_OFFSET && off < ISS_DMA_GLOBAL_OFFSET + ISS_DMA_VIEW_SIZE)
+        return iss_dma_read(c, ISS_DMA_GLOBAL | (uint32_t)(off - ISS_DMA_GLOBAL_OFFSET), size);
     if (off == ISS_CLUSTER_CTRL_NB_CORES)
         return c->cl->cfg.num_cores;
     unmodelled(c, ISS_CLUSTER_PERIPH_BASE + (uint32_t)off, "load", periph_name((uint32_t)off));
@@ -68,7 +70,11 @@ uint64_t iss_periph_read(uc_engine *uc, uint64_t off, unsigned size, void *core)
 
 void iss_periph_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, void *core)
 {
-    (void)uc; (void)size; (void)val;
+    (void)uc;
+    if (off >= ISS_DMA_GLOBAL_OFFSET && off < ISS_DMA_GLOBAL_OFFSET + ISS_DMA_VIEW_SIZE) {
+        iss_dma_write(core, ISS_DMA_GLOBAL | (uint32_t)(off - ISS_DMA_GLOBAL_OFFSET), size, (uint32_t)val);
+        return;
+    }
     unmodelled(core, ISS_CLUSTER_PERIPH_BASE + (uint32_t)off, "store", periph_name((uint32_t)off));
 }
 

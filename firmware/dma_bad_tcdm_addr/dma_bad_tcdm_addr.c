@@ -1,0 +1,17 @@
+/* A DMA transfer whose TCDM address is in L2 (arguments swapped): a peripheral error. */
+#include <stdint.h>
+#include "iss.h"
+#include "iss_dma.h"
+
+uint8_t l2_buf[64] __attribute__((section(".l2_bss")));
+
+__attribute__((noinline)) void do_bad_dma(void)
+{
+    iss_dma_wait(iss_dma_memcpy((uint32_t)l2_buf, (uint32_t)l2_buf, sizeof l2_buf, 1));
+}
+
+int main(void)
+{
+    do_bad_dma();
+    return 0;
+}
