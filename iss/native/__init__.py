@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SOURCES = ["cluster.c", "hooks.c", "decode.c", "event_unit.c", "soc.c", "dma.c"]
+SOURCES = ["cluster.c", "hooks.c", "decode.c", "event_unit.c", "soc.c", "dma.c", "timer.c"]
 HEADERS = ["api.h", "iss_native.h", "iss_archi.h", "patch.h"]
 BUILD_DIR = HERE / "_build"
 

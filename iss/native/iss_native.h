@@ -179,6 +179,7 @@ typedef struct iss_cluster {
     uint32_t bank_window;
 
     struct iss_dma *dma;      /* cluster DMA state (dma.c) */
+    struct iss_timer *timer;  /* cluster timer state (timer.c) */
 
     /* statistics */
     uint64_t slices;
@@ -229,6 +230,10 @@ void iss_tas_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, voi
  * peripherals) when ISS_DMA_GLOBAL is or'ed into it. Each view spans ISS_DMA_VIEW_SIZE. */
 #define ISS_DMA_VIEW_SIZE 0x400u
 #define ISS_DMA_GLOBAL 0x80000000u
+void iss_timer_init(iss_cluster_t *cl);
+void iss_timer_free(iss_cluster_t *cl);
+uint64_t iss_timer_read(iss_core_t *c, uint32_t off);
+void iss_timer_write(iss_core_t *c, uint32_t off, uint32_t val);
 void iss_dma_init(iss_cluster_t *cl);
 void iss_dma_free(iss_cluster_t *cl);
 uint64_t iss_dma_read(iss_core_t *c, uint32_t off, unsigned size);

@@ -4,6 +4,8 @@
 
 #include "iss_native.h"
 
+#define TIMER_OFF (ISS_TIMER_BASE - ISS_CLUSTER_PERIPH_BASE)
+#define TIMER_END (TIMER_OFF + ISS_TIMER_RESET_HI + 4)
 #define SOC_STDOUT_OFF (ISS_STDOUT_BASE - ISS_SOC_PERIPH_BASE)
 #define SOC_CORESTATUS_OFF (ISS_SOC_CTRL_BASE + ISS_SOC_CTRL_CORESTATUS - ISS_SOC_PERIPH_BASE)
 
@@ -64,6 +66,8 @@ uint64_t iss_periph_read(uc_engine *uc, uint64_t off, unsigned size, void *core)
         return iss_dma_read(c, ISS_DMA_GLOBAL | (uint32_t)(off - ISS_DMA_GLOBAL_OFFSET), size);
     if (off == ISS_CLUSTER_CTRL_NB_CORES)
         return c->cl->cfg.num_cores;
+    if (off >= TIMER_OFF && off < TIMER_END && size == 4)
+        return iss_timer_read(c, (uint32_t)(off - TIMER_OFF));
     unmodelled(c, ISS_CLUSTER_PERIPH_BASE + (uint32_t)off, "load", periph_name((uint32_t)off));
     return 0;
 }
@@ -73,6 +77,10 @@ void iss_periph_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, 
     (void)uc;
     if (off >= ISS_DMA_GLOBAL_OFFSET && off < ISS_DMA_GLOBAL_OFFSET + ISS_DMA_VIEW_SIZE) {
         iss_dma_write(core, ISS_DMA_GLOBAL | (uint32_t)(off - ISS_DMA_GLOBAL_OFFSET), size, (uint32_t)val);
+        return;
+    }
+    if (off >= TIMER_OFF && off < TIMER_END && size == 4) {
+        iss_timer_write(core, (uint32_t)(off - TIMER_OFF), (uint32_t)val);
         return;
     }
     unmodelled(core, ISS_CLUSTER_PERIPH_BASE + (uint32_t)off, "store", periph_name((uint32_t)off));

@@ -103,6 +103,29 @@
 #define ISS_DMA_CMD_2D_TCDM 0x800000u /* command word 2D_TCDM[23]: 2-D on the TCDM side (not modelled: an error) */
 #define ISS_DMA_NB_IDS 0x10u /* transfer ids (counters) */
 
+/* TIMER: Cluster timer (PULP timer_unit): two 32-bit counters, LO and HI, clocked by the cluster clock. A compare match sends event line 10 (LO) or 11 (HI) to every core when IRQ_EN or EVENT_EN is set. The 32 kHz reference clock and the 64-bit cascade mode are not modelled (a config using them is refused). */
+#define ISS_TIMER_BASE 0x10200400u
+#define ISS_TIMER_CFG_LO 0x00u /* rw: config of the LO counter (bits below) */
+#define ISS_TIMER_CFG_HI 0x04u /* rw: config of the HI counter */
+#define ISS_TIMER_CNT_LO 0x08u /* rw: LO counter value */
+#define ISS_TIMER_CNT_HI 0x0Cu /* rw: HI counter value */
+#define ISS_TIMER_CMP_LO 0x10u /* rw: LO compare value */
+#define ISS_TIMER_CMP_HI 0x14u /* rw: HI compare value */
+#define ISS_TIMER_START_LO 0x18u /* wo: any write enables the LO counter */
+#define ISS_TIMER_START_HI 0x1Cu /* wo: any write enables the HI counter */
+#define ISS_TIMER_RESET_LO 0x20u /* wo: any write clears the LO counter */
+#define ISS_TIMER_RESET_HI 0x24u /* wo: any write clears the HI counter */
+#define ISS_TIMER_CFG_ENABLE 0x1u /* count */
+#define ISS_TIMER_CFG_RESET 0x2u /* clear the counter (self-clearing) */
+#define ISS_TIMER_CFG_IRQ_EN 0x4u /* compare match raises the timer event */
+#define ISS_TIMER_CFG_EVENT_EN 0x8u /* compare match raises the timer event */
+#define ISS_TIMER_CFG_CMP_CLR 0x10u /* the counter restarts from 0 after the compare value */
+#define ISS_TIMER_CFG_ONE_SHOT 0x20u /* disable the counter at the compare match */
+#define ISS_TIMER_CFG_PRESC_EN 0x40u /* count every PRESC+1 cycles */
+#define ISS_TIMER_CFG_REF_CLK 0x80u /* 32 kHz reference clock (not modelled) */
+#define ISS_TIMER_CFG_PRESC_SHIFT 0x8u /* prescaler value, bits 15:8 */
+#define ISS_TIMER_CFG_CASC 0x80000000u /* 64-bit cascade (not modelled) */
+
 /* SOC_CTRL: APB SoC control: end of computation. */
 #define ISS_SOC_CTRL_BASE 0x1A104000u
 #define ISS_SOC_CTRL_CORESTATUS 0xA0u /* wo: write (status | 1 << 31) to end the run; the exit code is status & 0xFF */
