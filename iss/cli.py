@@ -3,7 +3,7 @@
     iss run FIRMWARE.elf [--cores N] [--config FILE] [--set K=V] [--max-cycles N]
                          [--signature FILE] [--prefix] [--quiet] [--dump-config]
     iss build [--out DIR] [NAME ...]
-    iss regmap [--write | --check]
+    iss regmap [--write]
 
 Every error is one message on stderr, ``iss: <kind>: <what and where>``, and a distinct
 exit code (see iss/errors.py and docs/cli.md); never a Python traceback.
@@ -11,6 +11,7 @@ exit code (see iss/errors.py and docs/cli.md); never a Python traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -42,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="build the firmware programs under firmware/")
     build.add_argument("--out", default="build/firmware", help="output directory")
+    build.add_argument("-D", "--define", action="append", default=[], metavar="NAME=VALUE",
+                       help="preprocessor define for the named programs, e.g. -D M=128")
     build.add_argument("names", nargs="*", help="programs to build (default: all)")
 
     regmap = sub.add_parser("regmap", help="regenerate or check the files generated from iss/regmap.py")
@@ -60,11 +63,19 @@ def _config(args) -> config_mod.Config:
     return config_mod.load(args.config, overrides)
 
 
+def _check_signature(cluster, path: str) -> None:
+    for name in ("begin_signature", "end_signature"):
+        if name not in cluster.program.symbols.by_name:
+            raise OutputFileError(f"--signature: no symbol {name!r} in {cluster.program.path}")
+    p = Path(path)
+    parent = p.parent if str(p.parent) else Path(".")
+    if p.is_dir() or not parent.is_dir() or not os.access(parent, os.W_OK) or \
+            (p.exists() and not os.access(p, os.W_OK)):
+        raise OutputFileError(f"cannot write signature file {path}: not a writable file path")
+
+
 def _write_signature(cluster, path: str) -> None:
-    try:
-        words = cluster.signature()
-    except KeyError as e:
-        raise OutputFileError(f"--signature: {e.args[0]} (the program needs begin_signature and end_signature)") from None
+    words = cluster.signature()
     try:
         Path(path).write_text("".join(f"{w:08x}\n" for w in words))
     except OSError as e:
@@ -78,12 +89,9 @@ def cmd_run(args) -> int:
     if args.dump_config:
         print(cfg.to_toml(), end="")
         return 0
-    if args.signature:   # refuse an unwritable path before the run, not after
-        try:
-            Path(args.signature).touch()
-        except OSError as e:
-            raise OutputFileError(f"cannot write signature file {args.signature}: {e.strerror}") from None
     cluster = Cluster(cfg).load(args.elf)
+    if args.signature:   # refuse before the run, not after it
+        _check_signature(cluster, args.signature)
     result = cluster.run(stdout=sys.stdout)
     if args.signature:
         _write_signature(cluster, args.signature)
@@ -109,18 +117,28 @@ def _profile_text(cluster, result) -> str:
 def cmd_build(args) -> int:
     from . import firmware
 
+    defines = {}
+    for item in args.define:
+        name, sep, value = item.partition("=")
+        if not name.isidentifier():
+            raise ToolchainError(f"-D expects NAME=VALUE, got {item!r}")
+        defines[name] = value if sep else "1"
+    if defines and not args.names:
+        raise ToolchainError("-D applies to named programs: iss build -D M=128 matmul")
     try:
         if args.names:
             for name in args.names:
                 src = firmware.FIRMWARE_DIR / name
                 if not src.is_dir():
                     raise ToolchainError(f"no firmware program {name!r} under {firmware.FIRMWARE_DIR}")
-                print(firmware.build_program(src, Path(args.out) / f"{name}.elf"))
+                print(firmware.build_program(src, Path(args.out) / f"{name}.elf", defines=defines or None))
         else:
             for elf in firmware.build_all(Path(args.out)):
                 print(elf)
     except firmware.BuildError as e:
         raise ToolchainError(str(e)) from None
+    except OSError as e:
+        raise ToolchainError(f"cannot write to {args.out}: {e.strerror}") from None
     return 0
 
 

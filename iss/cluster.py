@@ -251,7 +251,8 @@ class Cluster:
             cores = self.core_stats()
             where = "; ".join(f"core {c.core} at {self.program.symbols.describe(c.pc)}"
                               for c in cores if c.state == "running")
-            return MaxCyclesError(f"--max-cycles {self.config.run.max_cycles} reached ({where})")
+            return MaxCyclesError(f"cycle limit reached: run.max_cycles = {self.config.run.max_cycles} "
+                                  f"(--max-cycles) ({where})")
         msg = self._ffi.string(st.fault_msg).decode()
         where = self._where(st.fault_core, st.fault_pc)
         kind = st.fault_kind

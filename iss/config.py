@@ -18,12 +18,12 @@ _L2_MAX = 0x04000000
 @dataclass(frozen=True)
 class ClusterConfig:
     cores: int = 8                  # cores started (1-8)
-    cluster_id: int = 0             # reported in mhartid bits 10:5
+    cluster_id: int = 0             # reported in mhartid bits 10:5 (stdout area fits 0-31)
     clock_hz: float = 500e6         # cluster clock, for times in the summary
 
     def validate(self) -> None:
         _check_range("cluster.cores", self.cores, 1, 8)
-        _check_range("cluster.cluster_id", self.cluster_id, 0, 63)
+        _check_range("cluster.cluster_id", self.cluster_id, 0, 31)
         if not self.clock_hz > 0:
             raise ConfigError(f"cluster.clock_hz must be > 0, got {self.clock_hz}")
 

@@ -12,6 +12,7 @@ from elftools.elf.elffile import ELFFile
 from .errors import ElfFormatError, ElfLayoutError, ElfTargetError, FirmwareFileError
 
 EM_RISCV = 243
+LABEL_REACH = 0x1000   # how far past a size-0 label (assembly code) an address still belongs to it
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class Symbols:
         i = bisect.bisect_right(self._starts, addr) - 1
         while i >= 0:
             start, size, name = self._entries[i]
-            if addr < start + max(size, 1) or size == 0:
+            # a sized symbol must contain addr; a label (size 0) names what follows it closely
+            if addr < start + size or (size == 0 and addr - start < LABEL_REACH):
                 return name, addr - start
             i -= 1
         return None
@@ -100,7 +102,7 @@ def load_elf(path: str | Path, regions: list[tuple[int, int, str]]) -> Program:
         if symtab is not None:
             for sym in symtab.iter_symbols():
                 if sym.name and not sym.name.startswith(("$", ".L")) and sym["st_info"]["type"] in ("STT_FUNC", "STT_OBJECT", "STT_NOTYPE") \
-                        and sym["st_shndx"] != "SHN_UNDEF":
+                        and sym["st_shndx"] not in ("SHN_UNDEF", "SHN_ABS"):
                     symbols.add(sym.name, sym["st_value"], sym["st_size"])
         symbols.finish()
         return Program(path, elf["e_entry"], segments, symbols)

@@ -108,5 +108,24 @@ static int iss_putc(char c, FILE *file)
 }
 
 static FILE iss_stdio = FDEV_SETUP_STREAM(iss_putc, NULL, NULL, _FDEV_SETUP_WRITE);
+FILE *const stdin = &iss_stdio;     /* no input: reads return EOF */
 FILE *const stdout = &iss_stdio;
 FILE *const stderr = &iss_stdio;
+
+/* picolibc's exit(), abort() and assert() end here. A signal (abort: SIGABRT) ends the run
+ * with 128 + its number, as a shell reports it. */
+void _exit(int code)
+{
+    iss_exit(code);
+}
+
+int getpid(void)
+{
+    return 1;
+}
+
+int kill(int pid, int sig)
+{
+    (void)pid;
+    iss_exit(128 + sig);
+}

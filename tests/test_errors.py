@@ -71,7 +71,7 @@ def test_load_from_unmapped_address(fw):
 
 
 def test_max_cycles(fw):
-    check(run_cli("run", fw("spin"), "--max-cycles", "20000"), 107, "--max-cycles 20000 reached",
+    check(run_cli("run", fw("spin"), "--max-cycles", "20000"), 107, "cycle limit reached: run.max_cycles = 20000",
           "core 0 at")
 
 
@@ -98,3 +98,21 @@ def test_signature_without_symbols(fw, tmp_path):
 
 def test_unknown_firmware_name_in_build():
     check(run_cli("build", "--out", BUILD, "no_such_program"), 110, "no firmware program 'no_such_program'")
+
+
+@pytest.mark.parametrize("insn, shown", [("ebreak", "ebreak"), ("c.ebreak", "ebreak"),
+                                         (".word 0x0000007f", "illegal instruction 0x0000007f")])
+def test_traps_name_the_instruction(tmp_path, insn, shown):
+    import subprocess
+    src = tmp_path / "t.S"
+    src.write_text(f".globl _start\n_start:\n nop\n{insn}\n")
+    elf = tmp_path / "t.elf"
+    subprocess.run(["riscv64-unknown-elf-gcc", "-march=rv32imc", "-mabi=ilp32", "-nostdlib",
+                    "-T", str(BUILD.parent.parent / "runtime" / "link.ld"), src, "-o", elf], check=True)
+    check(run_cli("run", elf, "--cores", "1"), 105, shown, "core 0", "<_start+0x")
+
+
+def test_build_into_a_file_path(tmp_path):
+    f = tmp_path / "file"
+    f.write_text("")
+    check(run_cli("build", "--out", f, "exit42"), 110, "cannot write to")

@@ -138,3 +138,10 @@ def test_signature_dump_in_spike_format(fw, tmp_path):
     expected = [0xdeadbeef, 0x23456789, 0xffffffd6]
     assert words[:3] == [f"{w:08x}" for w in expected]
     assert len(words) == 8 and all(len(w) == 8 for w in words)
+
+
+def test_libc_exit_and_failed_assert(fw):
+    assert run_elf(fw("libc_exit", MODE=0)).exit_code == 3
+    r = run_elf(fw("libc_exit", MODE=1))
+    assert r.exit_code == 128 + 6
+    assert "iss_num_cores() == 99" in r.output

@@ -139,7 +139,7 @@ void iss_end_run(iss_cluster_t *cl, iss_core_t *c, int32_t status)
 static uint64_t perf_source(iss_core_t *c, unsigned ev)
 {
     switch (ev) {
-    case 0: return c->cycles;
+    case 0: return c->cycles - c->sleep_total;   /* a clock-gated core does not count */
     case 1: return c->cnt.instret;
     case 2: return c->cnt.ld_stall;
     case 3: return c->cnt.jmp_stall;
@@ -358,10 +358,10 @@ static void poll_tohost(iss_cluster_t *cl, iss_core_t *c)
             cl->exit_status = (int32_t)(v >> 1);
             cl->exit_core = c->id;
         }
-    } else {
-        cl->fault.pc = c->pc;
-        iss_fault(c, FAULT_HTIF, cl->tohost,
-                  "tohost = 0x%08x: HTIF system calls are not supported (only exit codes)", v);
+    } else if (cl->fault.kind == FAULT_NONE) {   /* the core is stopped: record, no emu_stop */
+        cl->fault = (iss_fault_info_t){.kind = FAULT_HTIF, .core = c->id, .pc = c->pc, .addr = cl->tohost};
+        snprintf(cl->fault.msg, sizeof cl->fault.msg,
+                 "tohost = 0x%08x: HTIF system calls are not supported (only exit codes)", v);
         cl->result = RUN_FAULT;
     }
 }
@@ -370,8 +370,21 @@ static void after_slice(iss_cluster_t *cl, iss_core_t *c, uc_err e)
 {
     uint32_t pc = 0;
     uc_reg_read(c->uc, UC_RISCV_REG_PC, &pc);
-    if (e != UC_ERR_OK && c->stop != STOP_FAULT)
+    if (e == UC_ERR_INSN_INVALID && c->stop != STOP_FAULT) {
+        /* Unicorn rejects some encodings (ebreak among them) before any hook runs */
+        uint32_t w = 0;
+        const uint8_t *p = iss_host_ptr(cl, pc, 2);
+        if (p)
+            memcpy(&w, p, (p[0] & 3) == 3 && iss_host_ptr(cl, pc, 4) ? 4 : 2);
+        cl->fault.insn = w;
+        cl->fault.pc = pc;
+        if (w == 0x00100073u || w == 0x9002u)
+            iss_fault(c, FAULT_EBREAK, pc, "ebreak with no debugger attached (GCC emits it for code that must trap)");
+        else
+            iss_fault(c, FAULT_ILLEGAL, pc, "illegal instruction 0x%0*x", (w & 3) == 3 ? 8 : 4, w);
+    } else if (e != UC_ERR_OK && c->stop != STOP_FAULT) {
         iss_fault(c, FAULT_INTERNAL, pc, "emulation error: %s", uc_strerror(e));
+    }
     switch (c->stop) {
     case STOP_NONE:
     case STOP_SLICE:

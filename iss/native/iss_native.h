@@ -150,7 +150,7 @@ typedef struct iss_cluster {
     /* event unit shared state */
     uint32_t team_mask;
     int32_t mutex_owner[ISS_NUM_MUTEX];       /* -1 free */
-    uint32_t mutex_waiters[ISS_NUM_MUTEX];    /* cores waiting, granted lowest id first */
+    uint32_t mutex_waiters[ISS_NUM_MUTEX];    /* cores waiting, granted round-robin */
     uint32_t bar_trigger_mask[ISS_NUM_BARRIERS];
     uint32_t bar_target_mask[ISS_NUM_BARRIERS];
     uint32_t bar_status[ISS_NUM_BARRIERS];

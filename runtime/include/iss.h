@@ -82,7 +82,8 @@ static inline int iss_is_master(void)
 
 /* ---- barrier, fork/join ---- */
 
-/* Wait until every core of the current team (all cores outside a fork) has arrived: one load from HW barrier 0. */
+/* Inside a function run by iss_fork: wait until every core of the fork has arrived (one load
+ * from HW barrier 0). Outside a fork only core 0 runs, so it must not be called there. */
 static inline void iss_barrier(void)
 {
     (void)iss_reg_read(ISS_EU_BARRIER_BASE + ISS_EU_BARRIER_TRIGGER_WAIT_CLEAR);
