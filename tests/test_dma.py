@@ -227,3 +227,12 @@ def test_bad_dma_input_is_one_clear_error(fw, name, core, message):
     assert "iss: peripheral error: " in r.stderr
     assert message in r.stderr, r.stderr
     assert f"at core {core}, pc 0x" in r.stderr and "<do_bad_dma+" in r.stderr, r.stderr
+
+
+def test_dma_heavy_benchmark_kernel(fw):
+    from iss import Cluster
+    cl = Cluster().load(fw("dma_bench", TOTAL=1 << 16))
+    r = cl.run()
+    assert r.exit_code == 0
+    assert r.output.splitlines()[0] == f"checksum {((1 << 14) * 0x01010101) % (1 << 32)}"
+    assert cl.read(cl.symbol("dst"), 1 << 16) == b"\x01" * (1 << 16)
