@@ -4,6 +4,7 @@ Python only orchestrates: it loads the ELF into the shared memories, then lets t
 scheduler run in chunks of slices, draining the program's output between chunks."""
 from __future__ import annotations
 
+import math
 import sys
 import time
 from dataclasses import dataclass
@@ -129,6 +130,17 @@ class Cluster:
         cfg.dma_bytes_per_cycle = c.dma.bytes_per_cycle
         cfg.dma_tcdm_ports = c.dma.tcdm_ports
         cfg.dma_max_burst = c.dma.max_burst
+        ima, ghz = c.ima, c.cluster.clock_hz / 1e9
+        cfg.ima_arrays, cfg.ima_size = ima.arrays, ima.size
+        cfg.ima_mvm_cycles = math.ceil(ima.mvm_ns * ghz)
+        cfg.ima_program_word_cycles = math.ceil(ima.program_row_ns * ghz / (ima.size // 8))
+        cfg.ima_read_cycles = math.ceil(ima.read_ns * ghz)
+        cfg.ima_port_words = ima.port_bits // 32
+        cfg.ima_pipelined = int(ima.pipelined)
+        cfg.ima_fifo_cycles, cfg.ima_idle_cycles = ima.fifo_cycles, ima.idle_cycles
+        cfg.ima_noise = int(ima.noise == "pcm")
+        cfg.ima_seed = ima.seed
+        cfg.ima_drift_seconds = ima.drift_seconds
         err = self._ffi.new("char[256]")
         handle = self._lib.iss_create(cfg, err, 256)
         if handle == self._ffi.NULL:

@@ -86,6 +86,41 @@ class DmaConfig:
 
 
 @dataclass(frozen=True)
+class ImaConfig:
+    """The IMA subsystem (docs/ima.md): hardware parameters are documented inputs."""
+    arrays: int = 1                 # crossbar arrays (MobileNetV2 needs 34 or more)
+    size: int = 256                 # rows = columns of each array
+    mvm_ns: float = 130.0           # one analog MVM (paper)
+    program_row_ns: float = 3250.0  # program-and-verify of one row: 25 MVMs (paper: 20-30x)
+    read_ns: float = 130.0          # read-back of one word of 8 weights (assumption)
+    port_bits: int = 128            # streamer data port: 4 x 32-bit TCDM ports (paper)
+    pipelined: bool = True          # default of the MODE register
+    fifo_cycles: int = 2            # streamer FIFO between a stream and the array (GVSoC)
+    idle_cycles: int = 2            # between two jobs in sequential mode (GVSoC)
+    noise: str = "ideal"            # "ideal" (bit-exact) or "pcm" (docs/ima.md)
+    seed: int = 1                   # seed of the PCM noise
+    drift_seconds: float = 0.0      # time since programming, for conductance drift
+
+    def validate(self) -> None:
+        _check_range("ima.arrays", self.arrays, 1, 256)
+        _check_range("ima.size", self.size, 8, 1024)
+        if self.size % 8:
+            raise ConfigError(f"ima.size must be a multiple of 8, got {self.size}")
+        for name in ("mvm_ns", "program_row_ns", "read_ns"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"ima.{name} must be > 0, got {getattr(self, name)}")
+        if self.port_bits not in (32, 64, 128, 256, 512):
+            raise ConfigError(f"ima.port_bits must be 32, 64, 128, 256 or 512, got {self.port_bits}")
+        _check_range("ima.fifo_cycles", self.fifo_cycles, 0, 1 << 16)
+        _check_range("ima.idle_cycles", self.idle_cycles, 0, 1 << 16)
+        if self.noise not in ("ideal", "pcm"):
+            raise ConfigError(f"ima.noise must be \"ideal\" or \"pcm\", got {self.noise!r}")
+        _check_range("ima.seed", self.seed, 0, (1 << 63) - 1)
+        if not self.drift_seconds >= 0:
+            raise ConfigError(f"ima.drift_seconds must be >= 0, got {self.drift_seconds}")
+
+
+@dataclass(frozen=True)
 class RunConfig:
     max_cycles: int = 0             # stop with an error after this many cycles on a core (0: no limit)
     prefix_output: bool = False     # prefix each output line with "[core N] "
@@ -100,6 +135,7 @@ class Config:
     memory: MemoryConfig = field(default_factory=MemoryConfig)
     timing: TimingConfig = field(default_factory=TimingConfig)
     dma: DmaConfig = field(default_factory=DmaConfig)
+    ima: ImaConfig = field(default_factory=ImaConfig)
     run: RunConfig = field(default_factory=RunConfig)
 
     def validate(self) -> "Config":
@@ -138,7 +174,7 @@ def _check_range(name: str, value: Any, lo: int, hi: int) -> None:
 
 
 _SECTION_CLASSES = {"cluster": ClusterConfig, "memory": MemoryConfig, "timing": TimingConfig,
-                    "dma": DmaConfig, "run": RunConfig}
+                    "dma": DmaConfig, "ima": ImaConfig, "run": RunConfig}
 
 
 def from_dict(data: dict[str, Any]) -> Config:

@@ -14,7 +14,8 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SOURCES = ["cluster.c", "hooks.c", "decode.c", "event_unit.c", "soc.c", "dma.c", "timer.c"]
+SOURCES = ["cluster.c", "hooks.c", "decode.c", "event_unit.c", "soc.c", "dma.c", "timer.c", "ima.c",
+           "ima_noise.c"]
 HEADERS = ["api.h", "iss_native.h", "iss_archi.h", "patch.h"]
 BUILD_DIR = HERE / "_build"
 
@@ -53,6 +54,7 @@ def _build(name: str) -> None:
         sources=[str(HERE / s) for s in SOURCES],
         include_dirs=[str(HERE), str(inc)],
         extra_compile_args=["-O2", "-std=gnu11", "-Wall", "-Wno-unused-parameter"],
+        libraries=["m"],
         extra_link_args=[str(lib / "libunicorn.so.2"), f"-Wl,-rpath,{lib}"],
     )
     with tempfile.TemporaryDirectory() as tmp:

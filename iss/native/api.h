@@ -22,7 +22,22 @@ typedef struct iss_config {
     uint32_t dma_bytes_per_cycle;/* AXI side bandwidth (8 = 64 bit) */
     uint32_t dma_tcdm_ports;     /* 32-bit TCDM ports of the DMA */
     uint32_t dma_max_burst;      /* bytes per burst */
+    /* IMA (docs/ima.md); times already converted to cycles at the cluster clock */
+    uint32_t ima_arrays, ima_size;
+    uint32_t ima_mvm_cycles, ima_program_word_cycles, ima_read_cycles;
+    uint32_t ima_port_words;     /* 32-bit words the streamer moves per cycle */
+    uint32_t ima_pipelined, ima_fifo_cycles, ima_idle_cycles;
+    uint32_t ima_noise;          /* 0 ideal, 1 PCM model */
+    uint64_t ima_seed;
+    double ima_drift_seconds;
 } iss_config_t;
+
+/* Activity of the IMA, for the energy model and reports. */
+typedef struct iss_ima_stats {
+    uint64_t jobs, mvm_cells;    /* MVMs, and the sum of rows x columns they used */
+    uint64_t bytes_in, bytes_out, words_programmed, words_read;
+    uint64_t busy_cycles, compute_cycles;
+} iss_ima_stats_t;
 
 typedef struct iss_core_info {
     uint32_t pc, state, wait, wait_arg, evt_mask, evt_buffer;
@@ -54,6 +69,7 @@ int iss_run(iss_cluster_t *cl, uint64_t max_slices);
 uint32_t iss_take_output(iss_cluster_t *cl, char *buf, uint32_t cap);
 void iss_core_info(iss_cluster_t *cl, uint32_t core, iss_core_info_t *out);
 void iss_get_status(iss_cluster_t *cl, iss_status_t *out);
+void iss_ima_get_stats(iss_cluster_t *cl, iss_ima_stats_t *out);
 /* Profile of one core: the blocks it executed (start address, cycles including stalls and
  * sleep, sleep cycles, executions). Returns the number of blocks (at most cap written). */
 uint32_t iss_profile(iss_cluster_t *cl, uint32_t core, uint32_t *addr, uint64_t *cycles,

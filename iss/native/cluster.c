@@ -268,6 +268,7 @@ iss_cluster_t *iss_create(const iss_config_t *cfg, char *err, int errlen)
     }
     iss_dma_init(cl);
     iss_timer_init(cl);
+    iss_ima_init(cl);
     return cl;
 }
 
@@ -289,6 +290,7 @@ void iss_destroy(iss_cluster_t *cl)
     free(cl->bank_slots);
     iss_dma_free(cl);
     iss_timer_free(cl);
+    iss_ima_free(cl);
     free(cl);
 }
 

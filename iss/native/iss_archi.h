@@ -126,6 +126,66 @@
 #define ISS_TIMER_CFG_PRESC_SHIFT 0x8u /* prescaler value, bits 15:8 */
 #define ISS_TIMER_CFG_CASC 0x80000000u /* 64-bit cascade (not modelled) */
 
+/* IMA: Analog in-memory computing accelerator (pulp-sdk ima_v1 register block; semantics in docs/ima.md). Rows (y) of a crossbar are inputs, columns (x) outputs; weights are 4-bit signed in [-7, 7]. ACQUIRE locks the IMA for the reading core until its job batch or weight window ends (or SOFT_CLEAR); the end of a job batch sends event line 12 to every core. Registers from ARRAY_SEL on are this simulator's extensions. */
+#define ISS_IMA_BASE 0x10202000u
+#define ISS_IMA_TRIGGER 0x00u /* wo: start NUM_JOBS jobs with the job registers (needs ACQUIRE) */
+#define ISS_IMA_ACQUIRE 0x04u /* ro: 0: granted to the reading core; -1: busy */
+#define ISS_IMA_FINISHED_JOBS 0x08u /* ro: jobs finished since the last read (read clears) */
+#define ISS_IMA_STATUS 0x0Cu /* ro: 1 while acquired or running, 0 idle */
+#define ISS_IMA_RUNNING_TASK 0x10u /* ro: core that holds the IMA, -1 if none */
+#define ISS_IMA_SOFT_CLEAR 0x14u /* wo: abort and release (weights are kept) */
+#define ISS_IMA_CHECK_STATE 0x18u /* ro: 0 idle, 1 acquired, 2 programming, 3 running */
+#define ISS_IMA_P_START_X 0x20u /* rw: weight window: first column */
+#define ISS_IMA_P_START_Y 0x24u /* rw: weight window: first row */
+#define ISS_IMA_P_WIDTH 0x28u /* rw: weight window: columns (a multiple of 8) */
+#define ISS_IMA_P_HIGHT 0x2Cu /* rw: weight window: rows */
+#define ISS_IMA_SUBMIT_PLOT 0x30u /* wo: 8 weights, 4 bits each, lowest nibble first, to the next 8 columns of the window */
+#define ISS_IMA_J_START_X 0x34u /* rw: job window: first column (output) */
+#define ISS_IMA_J_START_Y 0x38u /* rw: job window: first row (input) */
+#define ISS_IMA_J_WIDTH 0x3Cu /* rw: job window: columns = outputs per job */
+#define ISS_IMA_J_HIGHT 0x40u /* rw: job window: rows = inputs per job */
+#define ISS_IMA_J_SRC_ADDR 0x44u /* rw: TCDM address of the first input line of job 0 */
+#define ISS_IMA_J_DST_ADDR 0x48u /* rw: TCDM address of the outputs of job 0 */
+#define ISS_IMA_J_SRC_STRID 0x4Cu /* rw: bytes between input lines */
+#define ISS_IMA_J_DST_STRID 0x50u /* rw: not used (one output line per job) */
+#define ISS_IMA_ADC_LOW 0x54u /* rw: ADC range: column sums below -ADC_LOW clip (> 0) */
+#define ISS_IMA_ADC_HIGH 0x58u /* rw: ADC range: column sums above ADC_HIGH clip (> 0) */
+#define ISS_IMA_FETCH_LENGTH 0x5Cu /* rw: input bytes per job (= J_HIGHT) */
+#define ISS_IMA_STORE_LENGTH 0x60u /* rw: output bytes per job (= J_WIDTH) */
+#define ISS_IMA_JOB_LINE_LENGTH 0x64u /* rw: bytes per input line */
+#define ISS_IMA_JOB_FEAT_STRIDE 0x68u /* rw: bytes between groups of lines (JOB_FEAT_ROLL > 1) */
+#define ISS_IMA_JOB_FEAT_LENGTH 0x6Cu /* rw: input lines per group */
+#define ISS_IMA_NUM_JOBS 0x70u /* rw: jobs per TRIGGER */
+#define ISS_IMA_ALPHA_IN_LENGTH 0x74u /* rw: input address steps by ALPHA_IN_STRIDE this many times... */
+#define ISS_IMA_ALPHA_IN_STRIDE 0x78u /* rw: ...then once by BETA_IN_STRIDE (GVSoC's job_update) */
+#define ISS_IMA_BETA_IN_LENGTH 0x7Cu /* rw: beta steps before the beta count wraps (0: input fixed) */
+#define ISS_IMA_BETA_IN_STRIDE 0x80u /* rw: input address step after ALPHA_IN_LENGTH alpha steps */
+#define ISS_IMA_ALPHA_OUT_LENGTH 0x84u /* rw: as ALPHA_IN_LENGTH, for the output address */
+#define ISS_IMA_ALPHA_OUT_STRIDE 0x88u /* rw: as ALPHA_IN_STRIDE, for the output address */
+#define ISS_IMA_BETA_OUT_LENGTH 0x8Cu /* rw: as BETA_IN_LENGTH, for the output address */
+#define ISS_IMA_BETA_OUT_STRIDE 0x90u /* rw: as BETA_IN_STRIDE, for the output address */
+#define ISS_IMA_JOB_LL_MEMT 0x94u /* rw: ignored (as in GVSoC) */
+#define ISS_IMA_JOB_FEAT_ROLL 0x98u /* rw: groups of input lines per job (0 or 1: one group) */
+#define ISS_IMA_DW_MODE 0x9Cu /* rw: must be 0: depthwise runs as block-diagonal weights */
+#define ISS_IMA_PR_ADDR_X 0xA0u /* rw: weight read-back: first of 8 columns */
+#define ISS_IMA_PR_ADDR_Y 0xA4u /* rw: weight read-back: row */
+#define ISS_IMA_PR_VAL 0xA8u /* ro: 8 weights at (PR_ADDR_Y, PR_ADDR_X..+7), packed as SUBMIT_PLOT */
+#define ISS_IMA_ARRAY_SEL 0xACu /* rw: crossbar array used by weight windows, read-back and jobs */
+#define ISS_IMA_MODE 0xB0u /* rw: 0 sequential, 1 pipelined (default from ima.pipelined) */
+#define ISS_IMA_ERROR 0xB4u /* ro: last refused command, 0 none (the run also stops with a message) */
+#define ISS_IMA_NB_ARRAYS 0xB8u /* ro: crossbar arrays in this configuration */
+#define ISS_IMA_ARRAY_SIZE 0xBCu /* ro: rows (= columns) of each array */
+#define ISS_IMA_ACQUIRE_GRANTED 0x0u /* ACQUIRE value when granted */
+#define ISS_IMA_ACQUIRE_BUSY 0xFFFFFFFFu /* ACQUIRE value when busy (-1) */
+#define ISS_IMA_ERR_NO_ACQUIRE 0x1u /* command from a core that does not hold the IMA */
+#define ISS_IMA_ERR_WINDOW 0x2u /* window outside the array */
+#define ISS_IMA_ERR_ADDRESS 0x3u /* stream address outside the TCDM */
+#define ISS_IMA_ERR_WEIGHT 0x4u /* weight -8 (outside [-7, 7]) */
+#define ISS_IMA_ERR_ADC 0x5u /* ADC_LOW or ADC_HIGH zero */
+#define ISS_IMA_ERR_ARRAY 0x6u /* array that does not exist */
+#define ISS_IMA_ERR_LENGTH 0x7u /* FETCH/STORE/line lengths inconsistent with the window */
+#define ISS_IMA_ERR_BUSY 0x8u /* register written while jobs run */
+
 /* SOC_CTRL: APB SoC control: end of computation. */
 #define ISS_SOC_CTRL_BASE 0x1A104000u
 #define ISS_SOC_CTRL_CORESTATUS 0xA0u /* wo: write (status | 1 << 31) to end the run; the exit code is status & 0xFF */

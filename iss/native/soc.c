@@ -6,6 +6,8 @@
 
 #define TIMER_OFF (ISS_TIMER_BASE - ISS_CLUSTER_PERIPH_BASE)
 #define TIMER_END (TIMER_OFF + ISS_TIMER_RESET_HI + 4)
+#define IMA_OFF (ISS_IMA_BASE - ISS_CLUSTER_PERIPH_BASE)
+#define IMA_END (IMA_OFF + 0x100)
 #define SOC_STDOUT_OFF (ISS_STDOUT_BASE - ISS_SOC_PERIPH_BASE)
 #define SOC_CORESTATUS_OFF (ISS_SOC_CTRL_BASE + ISS_SOC_CTRL_CORESTATUS - ISS_SOC_PERIPH_BASE)
 
@@ -68,6 +70,8 @@ uint64_t iss_periph_read(uc_engine *uc, uint64_t off, unsigned size, void *core)
         return c->cl->cfg.num_cores;
     if (off >= TIMER_OFF && off < TIMER_END && size == 4)
         return iss_timer_read(c, (uint32_t)(off - TIMER_OFF));
+    if (off >= IMA_OFF && off < IMA_END && size == 4 && off % 4 == 0)
+        return iss_ima_read(c, (uint32_t)(off - IMA_OFF));
     unmodelled(c, ISS_CLUSTER_PERIPH_BASE + (uint32_t)off, "load", periph_name((uint32_t)off));
     return 0;
 }
@@ -81,6 +85,10 @@ void iss_periph_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, 
     }
     if (off >= TIMER_OFF && off < TIMER_END && size == 4) {
         iss_timer_write(core, (uint32_t)(off - TIMER_OFF), (uint32_t)val);
+        return;
+    }
+    if (off >= IMA_OFF && off < IMA_END && size == 4 && off % 4 == 0) {
+        iss_ima_write(core, (uint32_t)(off - IMA_OFF), (uint32_t)val);
         return;
     }
     unmodelled(core, ISS_CLUSTER_PERIPH_BASE + (uint32_t)off, "store", periph_name((uint32_t)off));

@@ -1,0 +1,501 @@
+/* IMA: the analog in-memory computing accelerator (docs/ima.md), with the ima_v1 register
+ * block of pulp-sdk plus this simulator's multi-array extensions (ARRAY_SEL...).
+ *
+ * A batch of jobs runs as a chain of timed callbacks, one per use of the streamer's data
+ * port: stream-in of job i reads its inputs from the TCDM at that time; stream-out of job i
+ * computes its MVM and writes the outputs. The order of port uses is
+ *   sequential: in0 out0 in1 out1 ...          pipelined: in0 in1 out0 in2 out1 ... outN-1
+ * and each waits for its dependency: in_i for out_{i-1} (+ idle) or, pipelined, for the
+ * start of compute i-1 (the input buffer is double); out_i for the end of compute i. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iss_native.h"
+
+#define REG(name) (ISS_IMA_##name / 4)
+#define NB_REGS 0x40
+#define IMA_ADDR(off) (ISS_IMA_BASE + (off))
+
+enum { ST_IDLE = 0, ST_ACQUIRED, ST_PROGRAMMING, ST_RUNNING };
+
+/* Job parameters latched at TRIGGER. */
+typedef struct ima_batch {
+    uint32_t array, rows, cols, row0, col0, njobs;
+    uint32_t line, feats, src_stride, rolls, roll_stride;
+    int32_t adc_low, adc_high;
+    bool pipelined;
+    uint32_t src, dst;                     /* addresses of the next in / out job */
+    uint32_t in_a, in_b, out_a, out_b;     /* alpha/beta counters */
+    uint32_t in_done, out_done;
+    uint64_t port_free, cmp_start[2], cmp_end[2], out_end_prev, started;
+    int8_t *inbuf[2];
+} ima_batch_t;
+
+struct iss_ima {
+    iss_cluster_t *cl;
+    uint32_t regs[NB_REGS];
+    int8_t *w;                             /* [array][row][col] programmed weights */
+    float *w_eff;                          /* PCM mode: effective (noisy, drifted) weights */
+    bool w_dirty;                          /* weights programmed since w_eff was derived */
+    int32_t owner;
+    uint32_t state;
+    uint32_t gen;                          /* bumped by SOFT_CLEAR: stale callbacks stop */
+    uint32_t pw_x, pw_y;                   /* next weight word of the window */
+    uint64_t pw_busy_until;
+    uint32_t pw_array;
+    ima_batch_t b;
+    iss_ima_stats_t stats;
+};
+
+/* ---- creation ---- */
+
+void iss_ima_pcm_weights(const int8_t *w, float *out, size_t n, uint64_t seed, double drift_seconds);
+
+void iss_ima_init(iss_cluster_t *cl)
+{
+    struct iss_ima *ima = calloc(1, sizeof *ima);
+    uint32_t n = cl->cfg.ima_size;
+    ima->cl = cl;
+    ima->owner = -1;
+    ima->w = calloc((size_t)cl->cfg.ima_arrays * n * n, 1);
+    ima->b.inbuf[0] = calloc(n, 1);
+    ima->b.inbuf[1] = calloc(n, 1);
+    ima->regs[REG(MODE)] = cl->cfg.ima_pipelined;
+    ima->regs[REG(RUNNING_TASK)] = 0xFFFFFFFFu;
+    cl->ima = ima;
+}
+
+void iss_ima_free(iss_cluster_t *cl)
+{
+    struct iss_ima *ima = cl->ima;
+    if (!ima)
+        return;
+    free(ima->w);
+    free(ima->w_eff);
+    free(ima->b.inbuf[0]);
+    free(ima->b.inbuf[1]);
+    free(ima);
+    cl->ima = NULL;
+}
+
+void iss_ima_get_stats(iss_cluster_t *cl, iss_ima_stats_t *out) { *out = cl->ima->stats; }
+
+static int8_t *weights(struct iss_ima *ima, uint32_t array)
+{
+    uint32_t n = ima->cl->cfg.ima_size;
+    return ima->w + (size_t)array * n * n;
+}
+
+/* ---- errors and ownership ---- */
+
+static void refuse(struct iss_ima *ima, iss_core_t *c, uint32_t code, uint32_t off, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void refuse(struct iss_ima *ima, iss_core_t *c, uint32_t code, uint32_t off, const char *fmt, ...)
+{
+    char msg[140];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ima->regs[REG(ERROR)] = code;
+    iss_fault(c, FAULT_PERIPH, IMA_ADDR(off), "IMA refuses: %s", msg);
+}
+
+static void set_state(struct iss_ima *ima, uint32_t state, int32_t owner)
+{
+    ima->state = state;
+    ima->owner = owner;
+    ima->regs[REG(CHECK_STATE)] = state;
+    ima->regs[REG(STATUS)] = state != ST_IDLE;
+    ima->regs[REG(RUNNING_TASK)] = (uint32_t)owner;
+}
+
+static bool holds(struct iss_ima *ima, iss_core_t *c) { return ima->owner == (int32_t)c->id; }
+
+/* ---- the streamer ---- */
+
+/* TCDM words touched by `len` bytes at addr, moved port_words per cycle from cycle t; with
+ * bank-conflict modelling each word reserves its bank. Returns the cycle after the last. */
+static uint64_t stream_words(iss_cluster_t *cl, uint32_t addr, uint32_t len, uint64_t t)
+{
+    uint32_t first = addr >> 2, last = (addr + len - 1) >> 2, ports = cl->cfg.ima_port_words;
+    if (!cl->bank_slots)
+        return t + (last - first + ports) / ports;
+    for (uint32_t w = first; w <= last; w += ports) {
+        uint64_t done = t;
+        for (uint32_t p = 0; p < ports && w + p <= last; p++) {
+            uint64_t g = iss_tcdm_grant(cl, 4 * (w + p), t);
+            if (g > done)
+                done = g;
+        }
+        t = done + 1;
+    }
+    return t;
+}
+
+static uint32_t tcdm_off(iss_cluster_t *cl, uint32_t addr)
+{
+    return addr >= ISS_TCDM_BASE ? addr - ISS_TCDM_BASE : addr;   /* the alias at 0 */
+}
+
+static bool in_tcdm(iss_cluster_t *cl, uint32_t addr, uint32_t len)
+{
+    uint64_t end = (uint64_t)addr + len;
+    return (addr >= ISS_TCDM_BASE && end <= (uint64_t)ISS_TCDM_BASE + cl->cfg.tcdm_size) ||
+           end <= cl->cfg.tcdm_size;
+}
+
+static void step_address(uint32_t *addr, uint32_t *a, uint32_t *b, uint32_t alen, uint32_t astride,
+                         uint32_t blen, uint32_t bstride)
+{
+    if (*b >= blen)
+        return;
+    if (*a < alen) {
+        *addr += astride;
+        (*a)++;
+    } else {
+        *addr += bstride;
+        *a = 0;
+        if (++*b == blen)
+            *b = 0;
+    }
+}
+
+/* ---- the MVM ---- */
+
+static int8_t adc(int64_t s, int32_t low, int32_t high)
+{
+    if (s < -low) s = -low;
+    if (s > high) s = high;
+    int64_t span = (int64_t)high + low;
+    return (int8_t)(((s + low) * 510 + span) / (2 * span) - 128);
+}
+
+static void compute(struct iss_ima *ima, const int8_t *in, int8_t *out)
+{
+    ima_batch_t *b = &ima->b;
+    uint32_t n = ima->cl->cfg.ima_size;
+    int32_t acc[1024];
+    if (ima->w_eff) {
+        float facc[1024] = {0};
+        const float *w = ima->w_eff + (size_t)b->array * n * n;
+        for (uint32_t j = 0; j < b->rows; j++) {
+            const float *row = w + (size_t)(b->row0 + j) * n + b->col0;
+            float v = in[j];
+            for (uint32_t x = 0; x < b->cols; x++)
+                facc[x] += v * row[x];
+        }
+        for (uint32_t x = 0; x < b->cols; x++)
+            acc[x] = (int32_t)lrintf(facc[x]);
+    } else {
+        memset(acc, 0, b->cols * sizeof acc[0]);
+        const int8_t *w = weights(ima, b->array);
+        for (uint32_t j = 0; j < b->rows; j++) {
+            int32_t v = in[j];
+            if (!v)
+                continue;
+            const int8_t *row = w + (size_t)(b->row0 + j) * n + b->col0;
+            for (uint32_t x = 0; x < b->cols; x++)
+                acc[x] += v * row[x];
+        }
+    }
+    for (uint32_t x = 0; x < b->cols; x++)
+        out[x] = adc(acc[x], b->adc_low, b->adc_high);
+}
+
+/* ---- the job chain ---- */
+
+static void port_op(iss_cluster_t *cl, void *arg, uint64_t when);
+
+static void *token(struct iss_ima *ima) { return (void *)(uintptr_t)ima->gen; }
+
+static void schedule_next(struct iss_ima *ima)
+{
+    ima_batch_t *b = &ima->b;
+    iss_cluster_t *cl = ima->cl;
+    bool in_next;
+    if (b->pipelined)
+        in_next = b->in_done < b->njobs && b->in_done <= b->out_done + 1;
+    else
+        in_next = b->in_done == b->out_done && b->in_done < b->njobs;
+    uint64_t dep;
+    if (in_next) {
+        uint32_t i = b->in_done;
+        if (i == 0)
+            dep = b->started;
+        else if (b->pipelined)
+            dep = b->cmp_start[(i - 1) & 1];
+        else
+            dep = b->out_end_prev + cl->cfg.ima_idle_cycles;
+    } else {
+        dep = b->cmp_end[b->out_done & 1];
+    }
+    iss_schedule(cl, dep > b->port_free ? dep : b->port_free, port_op, token(ima));
+}
+
+static void finish(iss_cluster_t *cl, void *arg, uint64_t when)
+{
+    struct iss_ima *ima = cl->ima;
+    if ((uint32_t)(uintptr_t)arg != ima->gen)
+        return;
+    ima->stats.busy_cycles += when - ima->b.started;
+    set_state(ima, ST_IDLE, -1);
+    iss_deliver_events(cl, (uint32_t)((1ull << cl->cfg.num_cores) - 1), 1u << ISS_EVT_ACC0, when);
+}
+
+static void port_op(iss_cluster_t *cl, void *arg, uint64_t when)
+{
+    struct iss_ima *ima = cl->ima;
+    ima_batch_t *b = &ima->b;
+    if ((uint32_t)(uintptr_t)arg != ima->gen)
+        return;
+    bool in_next = b->pipelined ? (b->in_done < b->njobs && b->in_done <= b->out_done + 1)
+                                : (b->in_done == b->out_done && b->in_done < b->njobs);
+    if (in_next) {
+        uint32_t i = b->in_done, k = 0;
+        int8_t *buf = b->inbuf[i & 1];
+        uint64_t t = when;
+        for (uint32_t r = 0; r < b->rolls; r++)
+            for (uint32_t f = 0; f < b->feats; f++) {
+                uint32_t a = b->src + r * b->roll_stride + f * b->src_stride;
+                memcpy(buf + k, cl->tcdm + tcdm_off(cl, a), b->line);
+                k += b->line;
+                t = stream_words(cl, a, b->line, t);
+            }
+        b->port_free = t;
+        uint64_t prev_end = i ? b->cmp_end[(i - 1) & 1] : 0;
+        uint64_t ready = t + cl->cfg.ima_fifo_cycles;
+        b->cmp_start[i & 1] = ready > prev_end ? ready : prev_end;
+        b->cmp_end[i & 1] = b->cmp_start[i & 1] + cl->cfg.ima_mvm_cycles;
+        ima->stats.bytes_in += b->rows;
+        step_address(&b->src, &b->in_a, &b->in_b, ima->regs[REG(ALPHA_IN_LENGTH)],
+                     ima->regs[REG(ALPHA_IN_STRIDE)], ima->regs[REG(BETA_IN_LENGTH)],
+                     ima->regs[REG(BETA_IN_STRIDE)]);
+        b->in_done++;
+    } else {
+        uint32_t i = b->out_done;
+        compute(ima, b->inbuf[i & 1], (int8_t *)cl->tcdm + tcdm_off(cl, b->dst));
+        uint64_t t = stream_words(cl, b->dst, b->cols, when);
+        b->port_free = t;
+        b->out_end_prev = t;
+        ima->stats.jobs++;
+        ima->stats.mvm_cells += (uint64_t)b->rows * b->cols;
+        ima->stats.compute_cycles += cl->cfg.ima_mvm_cycles;
+        ima->stats.bytes_out += b->cols;
+        ima->regs[REG(FINISHED_JOBS)]++;
+        step_address(&b->dst, &b->out_a, &b->out_b, ima->regs[REG(ALPHA_OUT_LENGTH)],
+                     ima->regs[REG(ALPHA_OUT_STRIDE)], ima->regs[REG(BETA_OUT_LENGTH)],
+                     ima->regs[REG(BETA_OUT_STRIDE)]);
+        if (++b->out_done == b->njobs) {
+            iss_schedule(cl, t + cl->cfg.ima_fifo_cycles, finish, token(ima));
+            return;
+        }
+    }
+    schedule_next(ima);
+}
+
+/* Checks the job registers and every address of the batch, then starts it. */
+static void trigger(struct iss_ima *ima, iss_core_t *c)
+{
+    iss_cluster_t *cl = ima->cl;
+    uint32_t *r = ima->regs, n = cl->cfg.ima_size;
+    ima_batch_t *b = &ima->b;
+    uint32_t array = r[REG(ARRAY_SEL)];
+    uint32_t x0 = r[REG(J_START_X)], y0 = r[REG(J_START_Y)], w = r[REG(J_WIDTH)], h = r[REG(J_HIGHT)];
+    uint32_t rolls = r[REG(JOB_FEAT_ROLL)] ? r[REG(JOB_FEAT_ROLL)] : 1;
+    uint32_t line = r[REG(JOB_LINE_LENGTH)], feats = r[REG(JOB_FEAT_LENGTH)];
+    if (!holds(ima, c))
+        return refuse(ima, c, ISS_IMA_ERR_NO_ACQUIRE, ISS_IMA_TRIGGER, "TRIGGER from core %u, which has not acquired the IMA", c->id);
+    if (r[REG(DW_MODE)])
+        return refuse(ima, c, ISS_IMA_ERR_LENGTH, ISS_IMA_DW_MODE, "DW_MODE %u: depthwise runs as block-diagonal weights, DW_MODE must be 0", r[REG(DW_MODE)]);
+    if (!w || !h || (uint64_t)x0 + w > n || (uint64_t)y0 + h > n)
+        return refuse(ima, c, ISS_IMA_ERR_WINDOW, ISS_IMA_J_START_X, "job window rows %u..%u, columns %u..%u leaves the %ux%u array",
+                      y0, y0 + h - 1, x0, x0 + w - 1, n, n);
+    if (!r[REG(ADC_LOW)] || !r[REG(ADC_HIGH)] || (int32_t)r[REG(ADC_LOW)] < 0 || (int32_t)r[REG(ADC_HIGH)] < 0)
+        return refuse(ima, c, ISS_IMA_ERR_ADC, ISS_IMA_ADC_LOW, "ADC range ADC_LOW %d, ADC_HIGH %d: both must be > 0",
+                      (int32_t)r[REG(ADC_LOW)], (int32_t)r[REG(ADC_HIGH)]);
+    if (r[REG(FETCH_LENGTH)] != h || (uint64_t)line * feats * rolls != h || r[REG(STORE_LENGTH)] != w)
+        return refuse(ima, c, ISS_IMA_ERR_LENGTH, ISS_IMA_FETCH_LENGTH,
+                      "FETCH_LENGTH %u, lines %u x %u x %u bytes, STORE_LENGTH %u do not match the %ux%u window",
+                      r[REG(FETCH_LENGTH)], rolls, feats, line, r[REG(STORE_LENGTH)], h, w);
+    if (!r[REG(NUM_JOBS)])
+        return refuse(ima, c, ISS_IMA_ERR_LENGTH, ISS_IMA_NUM_JOBS, "NUM_JOBS is 0");
+    /* every stream address of the batch must be in the TCDM */
+    uint32_t src = r[REG(J_SRC_ADDR)], dst = r[REG(J_DST_ADDR)], ia = 0, ib = 0, oa = 0, ob = 0;
+    uint64_t span = (uint64_t)(rolls - 1) * r[REG(JOB_FEAT_STRIDE)] + (uint64_t)(feats - 1) * r[REG(J_SRC_STRID)] + line;
+    for (uint32_t j = 0; j < r[REG(NUM_JOBS)]; j++) {
+        if (span > 0xFFFFFFFFu || !in_tcdm(cl, src, (uint32_t)span))
+            return refuse(ima, c, ISS_IMA_ERR_ADDRESS, ISS_IMA_J_SRC_ADDR, "job %u reads 0x%08x..0x%08x, outside the TCDM",
+                          j, src, (uint32_t)(src + span - 1));
+        if (!in_tcdm(cl, dst, w))
+            return refuse(ima, c, ISS_IMA_ERR_ADDRESS, ISS_IMA_J_DST_ADDR, "job %u writes 0x%08x..0x%08x, outside the TCDM",
+                          j, dst, dst + w - 1);
+        step_address(&src, &ia, &ib, r[REG(ALPHA_IN_LENGTH)], r[REG(ALPHA_IN_STRIDE)], r[REG(BETA_IN_LENGTH)], r[REG(BETA_IN_STRIDE)]);
+        step_address(&dst, &oa, &ob, r[REG(ALPHA_OUT_LENGTH)], r[REG(ALPHA_OUT_STRIDE)], r[REG(BETA_OUT_LENGTH)], r[REG(BETA_OUT_STRIDE)]);
+    }
+    if (cl->cfg.ima_noise && (ima->w_dirty || !ima->w_eff)) {   /* PCM: derive the conductances */
+        size_t cells = (size_t)cl->cfg.ima_arrays * n * n;
+        if (!ima->w_eff)
+            ima->w_eff = malloc(cells * sizeof(float));
+        iss_ima_pcm_weights(ima->w, ima->w_eff, cells, cl->cfg.ima_seed, cl->cfg.ima_drift_seconds);
+        ima->w_dirty = false;
+    }
+    int8_t *in0 = b->inbuf[0], *in1 = b->inbuf[1];
+    *b = (ima_batch_t){
+        .array = array, .rows = h, .cols = w, .row0 = y0, .col0 = x0, .njobs = r[REG(NUM_JOBS)],
+        .line = line, .feats = feats, .src_stride = r[REG(J_SRC_STRID)], .rolls = rolls,
+        .roll_stride = r[REG(JOB_FEAT_STRIDE)], .adc_low = (int32_t)r[REG(ADC_LOW)],
+        .adc_high = (int32_t)r[REG(ADC_HIGH)], .pipelined = r[REG(MODE)] != 0,
+        .src = r[REG(J_SRC_ADDR)], .dst = r[REG(J_DST_ADDR)], .started = iss_core_now(c),
+        .inbuf = {in0, in1},
+    };
+    b->port_free = b->started;
+    set_state(ima, ST_RUNNING, (int32_t)c->id);
+    schedule_next(ima);
+}
+
+/* ---- weight programming and read-back ---- */
+
+static void submit_plot(struct iss_ima *ima, iss_core_t *c, uint32_t word)
+{
+    uint32_t *r = ima->regs, n = ima->cl->cfg.ima_size;
+    if (!holds(ima, c))
+        return refuse(ima, c, ISS_IMA_ERR_NO_ACQUIRE, ISS_IMA_SUBMIT_PLOT, "SUBMIT_PLOT from core %u, which has not acquired the IMA", c->id);
+    if (ima->state == ST_ACQUIRED) {   /* first word of a window */
+        uint32_t x0 = r[REG(P_START_X)], y0 = r[REG(P_START_Y)], w = r[REG(P_WIDTH)], h = r[REG(P_HIGHT)];
+        if (!w || !h || w % 8 || x0 % 8 || (uint64_t)x0 + w > n || (uint64_t)y0 + h > n)
+            return refuse(ima, c, ISS_IMA_ERR_WINDOW, ISS_IMA_P_START_X,
+                          "weight window rows %u+%u, columns %u+%u: must lie in the %ux%u array, columns in multiples of 8",
+                          y0, h, x0, w, n, n);
+        if (r[REG(ARRAY_SEL)] >= ima->cl->cfg.ima_arrays)
+            return refuse(ima, c, ISS_IMA_ERR_ARRAY, ISS_IMA_ARRAY_SEL, "array %u does not exist (%u arrays)",
+                          r[REG(ARRAY_SEL)], ima->cl->cfg.ima_arrays);
+        ima->pw_x = x0;
+        ima->pw_y = y0;
+        ima->pw_array = r[REG(ARRAY_SEL)];
+        set_state(ima, ST_PROGRAMMING, (int32_t)c->id);
+    }
+    for (int k = 0; k < 8; k++)
+        if (((word >> (4 * k)) & 0xF) == 0x8)
+            return refuse(ima, c, ISS_IMA_ERR_WEIGHT, ISS_IMA_SUBMIT_PLOT,
+                          "weight -8 at row %u, column %u (weights are in [-7, 7])", ima->pw_y, ima->pw_x + k);
+    /* program-and-verify takes time: a core submitting the next word waits for the IMA */
+    uint64_t now = c->cycles;
+    if (ima->pw_busy_until > now)
+        iss_core_stall(c, ima->pw_busy_until - now), now = ima->pw_busy_until;
+    ima->pw_busy_until = now + ima->cl->cfg.ima_program_word_cycles;
+    int8_t *row = weights(ima, ima->pw_array) + (size_t)ima->pw_y * n + ima->pw_x;
+    for (int k = 0; k < 8; k++) {
+        int v = (word >> (4 * k)) & 0xF;
+        row[k] = (int8_t)(v & 8 ? v - 16 : v);
+    }
+    ima->stats.words_programmed++;
+    ima->w_dirty = true;
+    ima->pw_x += 8;
+    if (ima->pw_x >= r[REG(P_START_X)] + r[REG(P_WIDTH)]) {
+        ima->pw_x = r[REG(P_START_X)];
+        if (++ima->pw_y >= r[REG(P_START_Y)] + r[REG(P_HIGHT)])
+            set_state(ima, ST_IDLE, -1);   /* window complete: the IMA is released */
+    }
+}
+
+static uint32_t read_plot(struct iss_ima *ima, iss_core_t *c)
+{
+    uint32_t *r = ima->regs, n = ima->cl->cfg.ima_size;
+    uint32_t x = r[REG(PR_ADDR_X)], y = r[REG(PR_ADDR_Y)], a = r[REG(ARRAY_SEL)];
+    if (!holds(ima, c)) {
+        refuse(ima, c, ISS_IMA_ERR_NO_ACQUIRE, ISS_IMA_PR_VAL, "PR_VAL read by core %u, which has not acquired the IMA", c->id);
+        return 0;
+    }
+    if (a >= ima->cl->cfg.ima_arrays || x % 8 || x + 8 > n || y >= n) {
+        refuse(ima, c, a >= ima->cl->cfg.ima_arrays ? ISS_IMA_ERR_ARRAY : ISS_IMA_ERR_WINDOW, ISS_IMA_PR_ADDR_X,
+               "read-back of array %u, row %u, columns %u..%u: outside the %u array(s) of %ux%u", a, y, x, x + 7,
+               ima->cl->cfg.ima_arrays, n, n);
+        return 0;
+    }
+    iss_core_stall(c, ima->cl->cfg.ima_read_cycles);
+    ima->stats.words_read++;
+    const int8_t *row = weights(ima, a) + (size_t)y * n + x;
+    uint32_t word = 0;
+    for (int k = 0; k < 8; k++)
+        word |= (uint32_t)(row[k] & 0xF) << (4 * k);
+    return word;
+}
+
+/* ---- registers ---- */
+
+uint64_t iss_ima_read(iss_core_t *c, uint32_t off)
+{
+    struct iss_ima *ima = c->cl->ima;
+    switch (off) {
+    case ISS_IMA_ACQUIRE:
+        if (!iss_exact_time(c))   /* several cores may race for it: resolve in time order */
+            return 0;
+        if (ima->state != ST_IDLE)
+            return ISS_IMA_ACQUIRE_BUSY;
+        set_state(ima, ST_ACQUIRED, (int32_t)c->id);
+        return ISS_IMA_ACQUIRE_GRANTED;
+    case ISS_IMA_FINISHED_JOBS: {
+        uint32_t v = ima->regs[REG(FINISHED_JOBS)];
+        ima->regs[REG(FINISHED_JOBS)] = 0;
+        return v;
+    }
+    case ISS_IMA_PR_VAL: return read_plot(ima, c);
+    case ISS_IMA_NB_ARRAYS: return c->cl->cfg.ima_arrays;
+    case ISS_IMA_ARRAY_SIZE: return c->cl->cfg.ima_size;
+    case ISS_IMA_TRIGGER: case ISS_IMA_SOFT_CLEAR: case ISS_IMA_SUBMIT_PLOT:
+        iss_fault(c, FAULT_PERIPH, IMA_ADDR(off), "load from write-only IMA register 0x%08x", IMA_ADDR(off));
+        return 0;
+    }
+    if (off < 4 * NB_REGS)
+        return ima->regs[off / 4];
+    iss_fault(c, FAULT_PERIPH, IMA_ADDR(off), "load at 0x%08x: no IMA register there", IMA_ADDR(off));
+    return 0;
+}
+
+void iss_ima_write(iss_core_t *c, uint32_t off, uint32_t val)
+{
+    struct iss_ima *ima = c->cl->ima;
+    switch (off) {
+    case ISS_IMA_ACQUIRE: case ISS_IMA_FINISHED_JOBS: case ISS_IMA_STATUS: case ISS_IMA_RUNNING_TASK:
+    case ISS_IMA_CHECK_STATE: case ISS_IMA_PR_VAL: case ISS_IMA_ERROR: case ISS_IMA_NB_ARRAYS:
+    case ISS_IMA_ARRAY_SIZE:
+        iss_fault(c, FAULT_PERIPH, IMA_ADDR(off), "store to read-only IMA register 0x%08x", IMA_ADDR(off));
+        return;
+    case ISS_IMA_SOFT_CLEAR:
+        ima->gen++;
+        set_state(ima, ST_IDLE, -1);
+        return;
+    }
+    if (off >= 4 * NB_REGS) {
+        iss_fault(c, FAULT_PERIPH, IMA_ADDR(off), "store at 0x%08x: no IMA register there", IMA_ADDR(off));
+        return;
+    }
+    if (ima->state == ST_RUNNING)
+        return refuse(ima, c, ISS_IMA_ERR_BUSY, off, "register 0x%02x written while a job batch runs", off);
+    if (!holds(ima, c))
+        return refuse(ima, c, ISS_IMA_ERR_NO_ACQUIRE, off, "register 0x%02x written by core %u, which has not acquired the IMA",
+                      off, c->id);
+    switch (off) {
+    case ISS_IMA_TRIGGER:
+        if (iss_exact_time(c))
+            trigger(ima, c);
+        return;
+    case ISS_IMA_SUBMIT_PLOT:
+        submit_plot(ima, c, val);
+        return;
+    case ISS_IMA_ARRAY_SEL:
+        if (val >= c->cl->cfg.ima_arrays)
+            return refuse(ima, c, ISS_IMA_ERR_ARRAY, off, "array %u does not exist (%u arrays)", val, c->cl->cfg.ima_arrays);
+        break;
+    case ISS_IMA_P_START_X: case ISS_IMA_P_START_Y: case ISS_IMA_P_WIDTH: case ISS_IMA_P_HIGHT:
+        if (ima->state == ST_PROGRAMMING)   /* a new window restarts the write pointer */
+            set_state(ima, ST_ACQUIRED, ima->owner);
+        break;
+    }
+    ima->regs[off / 4] = val;
+}
