@@ -97,6 +97,8 @@ def cmd_run(args) -> int:
         _write_signature(cluster, args.signature)
     if not args.quiet:
         print(result.core_table(), file=sys.stderr)
+        for line in result.accelerator_lines():
+            print(line, file=sys.stderr)
         if args.profile:
             print(_profile_text(cluster, result), file=sys.stderr)
         print(f"iss: {result.summary()}", file=sys.stderr)

@@ -7,13 +7,14 @@ from __future__ import annotations
 import math
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, TextIO
 
 import numpy as np
 
 from . import config as config_mod
+from .energy import EnergyModel
 from .errors import (DeadlockError, IllegalInstructionError, IssError, MaxCyclesError,
                      MemoryFaultError, PeripheralError)
 from .loader import Program, Symbols, load_elf
@@ -64,6 +65,13 @@ class ProfileEntry:
     calls: int           # executions of the function's first block
 
 
+def format_joules(j: float) -> str:
+    for unit, scale in (("mJ", 1e-3), ("uJ", 1e-6), ("nJ", 1e-9)):
+        if j >= scale:
+            return f"{j / scale:.3f} {unit}"
+    return f"{j / 1e-12:.3f} pJ"
+
+
 @dataclass(frozen=True)
 class RunResult:
     exit_code: int          # the program's status (CORESTATUS or tohost)
@@ -72,6 +80,8 @@ class RunResult:
     cores: list[CoreStats]
     wall_seconds: float
     clock_hz: float
+    activity: dict = field(default_factory=dict)
+    energy: dict = field(default_factory=dict)   # joules per component (iss/energy.py)
 
     @property
     def instructions(self) -> int:
@@ -94,6 +104,15 @@ class RunResult:
             rows.append(f"{c.core:>4} {c.instructions:>11} {c.cycles:>11} {c.ipc:>5.2f} {c.load_stalls:>9} "
                         f"{c.jump_stalls:>9} {c.taken_branches:>9} {c.tcdm_contention:>9} {c.sleep_cycles:>11}")
         return "\n".join(rows)
+
+    def accelerator_lines(self) -> list[str]:
+        a = self.activity
+        if not a.get("ima_jobs") and not a.get("ima_words_programmed"):
+            return []
+        busy = a["ima_busy_cycles"]
+        return [f"ima: {a['ima_jobs']} jobs, {a['ima_words_programmed']} weight words programmed, "
+                f"busy {busy} cycles ({100.0 * busy / self.cycles if self.cycles else 0:.1f}% of the run), "
+                f"compute {a['ima_compute_cycles']} cycles, energy {format_joules(self.energy['ima'])}"]
 
     def summary(self) -> str:
         us = self.cycles / self.clock_hz * 1e6
@@ -202,6 +221,15 @@ class Cluster:
                                  info.jmp_stall, info.tcdm_cont))
         return out
 
+    def activity(self) -> dict[str, int]:
+        """Activity counts of the peripherals, the inputs of the energy model."""
+        st = self._ffi.new("iss_ima_stats_t *")
+        self._lib.iss_ima_get_stats(self._handle, st)
+        return {"ima_jobs": st.jobs, "ima_mvm_cells": st.mvm_cells, "ima_bytes_in": st.bytes_in,
+                "ima_bytes_out": st.bytes_out, "ima_words_programmed": st.words_programmed,
+                "ima_words_read": st.words_read, "ima_busy_cycles": st.busy_cycles,
+                "ima_compute_cycles": st.compute_cycles}
+
     def profile(self, core: int) -> list[ProfileEntry]:
         """Flat per-function profile of one core, from the ELF symbols, by cycles."""
         n = self._lib.iss_profile(self._handle, core, self._ffi.NULL, self._ffi.NULL, self._ffi.NULL,
@@ -247,9 +275,10 @@ class Cluster:
         self.last_output = "".join(out_parts)
         self.wall_seconds = wall
         if res == RUN_EXIT:
+            activity = self.activity()
             return RunResult(status.exit_status & 0xFF,
                              status.exit_core, self.last_output, self.core_stats(), wall,
-                             self.config.cluster.clock_hz)
+                             self.config.cluster.clock_hz, activity, EnergyModel().breakdown(activity))
         raise self._error(res, status)
 
     # ---- errors ----
