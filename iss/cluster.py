@@ -160,6 +160,7 @@ class Cluster:
         cfg.ima_noise = int(ima.noise == "pcm")
         cfg.ima_seed = ima.seed
         cfg.ima_drift_seconds = ima.drift_seconds
+        cfg.dwa_setup_cycles = c.dwa.setup_cycles
         err = self._ffi.new("char[256]")
         handle = self._lib.iss_create(cfg, err, 256)
         if handle == self._ffi.NULL:
@@ -228,7 +229,13 @@ class Cluster:
         return {"ima_jobs": st.jobs, "ima_mvm_cells": st.mvm_cells, "ima_bytes_in": st.bytes_in,
                 "ima_bytes_out": st.bytes_out, "ima_words_programmed": st.words_programmed,
                 "ima_words_read": st.words_read, "ima_busy_cycles": st.busy_cycles,
-                "ima_compute_cycles": st.compute_cycles}
+                "ima_compute_cycles": st.compute_cycles, **self._dwa_activity()}
+
+    def _dwa_activity(self) -> dict[str, int]:
+        st = self._ffi.new("iss_dwa_stats_t *")
+        self._lib.iss_dwa_get_stats(self._handle, st)
+        return {"dwa_jobs": st.jobs, "dwa_macs": st.macs, "dwa_bytes_in": st.bytes_in,
+                "dwa_bytes_out": st.bytes_out, "dwa_busy_cycles": st.busy_cycles}
 
     def profile(self, core: int) -> list[ProfileEntry]:
         """Flat per-function profile of one core, from the ELF symbols, by cycles."""

@@ -121,6 +121,15 @@ class ImaConfig:
 
 
 @dataclass(frozen=True)
+class DwaConfig:
+    """The depthwise accelerator (docs/dwa.md)."""
+    setup_cycles: int = 10          # from TRIGGER to the first beat (assumption)
+
+    def validate(self) -> None:
+        _check_range("dwa.setup_cycles", self.setup_cycles, 0, 1 << 16)
+
+
+@dataclass(frozen=True)
 class RunConfig:
     max_cycles: int = 0             # stop with an error after this many cycles on a core (0: no limit)
     prefix_output: bool = False     # prefix each output line with "[core N] "
@@ -136,6 +145,7 @@ class Config:
     timing: TimingConfig = field(default_factory=TimingConfig)
     dma: DmaConfig = field(default_factory=DmaConfig)
     ima: ImaConfig = field(default_factory=ImaConfig)
+    dwa: DwaConfig = field(default_factory=DwaConfig)
     run: RunConfig = field(default_factory=RunConfig)
 
     def validate(self) -> "Config":
@@ -174,7 +184,8 @@ def _check_range(name: str, value: Any, lo: int, hi: int) -> None:
 
 
 _SECTION_CLASSES = {"cluster": ClusterConfig, "memory": MemoryConfig, "timing": TimingConfig,
-                    "dma": DmaConfig, "ima": ImaConfig, "run": RunConfig}
+                    "dma": DmaConfig, "ima": ImaConfig,
+                    "dwa": DwaConfig, "run": RunConfig}
 
 
 def from_dict(data: dict[str, Any]) -> Config:

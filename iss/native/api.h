@@ -30,6 +30,7 @@ typedef struct iss_config {
     uint32_t ima_noise;          /* 0 ideal, 1 PCM model */
     uint64_t ima_seed;
     double ima_drift_seconds;
+    uint32_t dwa_setup_cycles;   /* depthwise accelerator: configuration to first beat */
 } iss_config_t;
 
 /* Activity of the IMA, for the energy model and reports. */
@@ -70,6 +71,12 @@ uint32_t iss_take_output(iss_cluster_t *cl, char *buf, uint32_t cap);
 void iss_core_info(iss_cluster_t *cl, uint32_t core, iss_core_info_t *out);
 void iss_get_status(iss_cluster_t *cl, iss_status_t *out);
 void iss_ima_get_stats(iss_cluster_t *cl, iss_ima_stats_t *out);
+
+/* Activity of the depthwise accelerator. */
+typedef struct iss_dwa_stats {
+    uint64_t jobs, macs, bytes_in, bytes_out, busy_cycles;
+} iss_dwa_stats_t;
+void iss_dwa_get_stats(iss_cluster_t *cl, iss_dwa_stats_t *out);
 /* Profile of one core: the blocks it executed (start address, cycles including stalls and
  * sleep, sleep cycles, executions). Returns the number of blocks (at most cap written). */
 uint32_t iss_profile(iss_cluster_t *cl, uint32_t core, uint32_t *addr, uint64_t *cycles,

@@ -269,6 +269,7 @@ iss_cluster_t *iss_create(const iss_config_t *cfg, char *err, int errlen)
     iss_dma_init(cl);
     iss_timer_init(cl);
     iss_ima_init(cl);
+    iss_dwa_init(cl);
     return cl;
 }
 
@@ -291,6 +292,7 @@ void iss_destroy(iss_cluster_t *cl)
     iss_dma_free(cl);
     iss_timer_free(cl);
     iss_ima_free(cl);
+    iss_dwa_free(cl);
     free(cl);
 }
 

@@ -181,6 +181,7 @@ typedef struct iss_cluster {
     struct iss_dma *dma;      /* cluster DMA state (dma.c) */
     struct iss_timer *timer;  /* cluster timer state (timer.c) */
     struct iss_ima *ima;      /* IMA state (ima.c) */
+    struct iss_dwa *dwa;      /* depthwise accelerator state (dwa.c) */
 
     /* statistics */
     uint64_t slices;
@@ -231,6 +232,10 @@ void iss_tas_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, voi
  * peripherals) when ISS_DMA_GLOBAL is or'ed into it. Each view spans ISS_DMA_VIEW_SIZE. */
 #define ISS_DMA_VIEW_SIZE 0x400u
 #define ISS_DMA_GLOBAL 0x80000000u
+void iss_dwa_init(iss_cluster_t *cl);
+void iss_dwa_free(iss_cluster_t *cl);
+uint64_t iss_dwa_read(iss_core_t *c, uint32_t off);
+void iss_dwa_write(iss_core_t *c, uint32_t off, uint32_t val);
 void iss_ima_init(iss_cluster_t *cl);
 void iss_ima_free(iss_cluster_t *cl);
 uint64_t iss_ima_read(iss_core_t *c, uint32_t off);

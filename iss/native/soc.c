@@ -6,6 +6,8 @@
 
 #define TIMER_OFF (ISS_TIMER_BASE - ISS_CLUSTER_PERIPH_BASE)
 #define TIMER_END (TIMER_OFF + ISS_TIMER_RESET_HI + 4)
+#define DWA_OFF (ISS_DWA_BASE - ISS_CLUSTER_PERIPH_BASE)
+#define DWA_END (DWA_OFF + 0x80)
 #define IMA_OFF (ISS_IMA_BASE - ISS_CLUSTER_PERIPH_BASE)
 #define IMA_END (IMA_OFF + 0x100)
 #define SOC_STDOUT_OFF (ISS_STDOUT_BASE - ISS_SOC_PERIPH_BASE)
@@ -72,6 +74,8 @@ uint64_t iss_periph_read(uc_engine *uc, uint64_t off, unsigned size, void *core)
         return iss_timer_read(c, (uint32_t)(off - TIMER_OFF));
     if (off >= IMA_OFF && off < IMA_END && size == 4 && off % 4 == 0)
         return iss_ima_read(c, (uint32_t)(off - IMA_OFF));
+    if (off >= DWA_OFF && off < DWA_END && size == 4 && off % 4 == 0)
+        return iss_dwa_read(c, (uint32_t)(off - DWA_OFF));
     unmodelled(c, ISS_CLUSTER_PERIPH_BASE + (uint32_t)off, "load", periph_name((uint32_t)off));
     return 0;
 }
@@ -89,6 +93,10 @@ void iss_periph_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, 
     }
     if (off >= IMA_OFF && off < IMA_END && size == 4 && off % 4 == 0) {
         iss_ima_write(core, (uint32_t)(off - IMA_OFF), (uint32_t)val);
+        return;
+    }
+    if (off >= DWA_OFF && off < DWA_END && size == 4 && off % 4 == 0) {
+        iss_dwa_write(core, (uint32_t)(off - DWA_OFF), (uint32_t)val);
         return;
     }
     unmodelled(core, ISS_CLUSTER_PERIPH_BASE + (uint32_t)off, "store", periph_name((uint32_t)off));

@@ -23,7 +23,7 @@
 #define ISS_CLUSTER_CTRL_OFFSET 0x0000u /* cluster control (not modelled) */
 #define ISS_TIMER_OFFSET 0x0400u /* cluster timer */
 #define ISS_EU_GLOBAL_OFFSET 0x0800u /* event unit, global view */
-#define ISS_HWPE_OFFSET 0x1000u /* HWPE (generic accelerator slot) */
+#define ISS_HWPE_OFFSET 0x1000u /* HWPE slot: the depthwise accelerator (DWA) */
 #define ISS_ICACHE_CTRL_OFFSET 0x1400u /* I-cache control (not modelled) */
 #define ISS_DMA_GLOBAL_OFFSET 0x1800u /* cluster DMA, global view */
 #define ISS_IMA_OFFSET 0x2000u /* IMA (analog in-memory computing accelerator) */
@@ -185,6 +185,38 @@
 #define ISS_IMA_ERR_ARRAY 0x6u /* array that does not exist */
 #define ISS_IMA_ERR_LENGTH 0x7u /* FETCH/STORE/line lengths inconsistent with the window */
 #define ISS_IMA_ERR_BUSY 0x8u /* register written while jobs run */
+
+/* DWA: Depthwise accelerator (a HWPE in the cluster's HWPE slot; docs/dwa.md): 3x3 depthwise convolution of an int8 HWC tensor, stride 1 or 2, zero padding 0 or 1, weights per channel, 32-bit accumulation, optional int32 bias, rounding right shift, optional ReLU, clip to int8; blocks of 16 channels. Control as the IMA: ACQUIRE, configure, TRIGGER; the end of the job sends event line 13 to every core. */
+#define ISS_DWA_BASE 0x10201000u
+#define ISS_DWA_TRIGGER 0x00u /* wo: start the job (needs ACQUIRE) */
+#define ISS_DWA_ACQUIRE 0x04u /* ro: 0: granted to the reading core; -1: busy */
+#define ISS_DWA_FINISHED_JOBS 0x08u /* ro: jobs finished since the last read (read clears) */
+#define ISS_DWA_STATUS 0x0Cu /* ro: 1 while acquired or running, 0 idle */
+#define ISS_DWA_RUNNING_TASK 0x10u /* ro: core that holds the accelerator, -1 if none */
+#define ISS_DWA_SOFT_CLEAR 0x14u /* wo: abort and release */
+#define ISS_DWA_IN_ADDR 0x20u /* rw: input tensor, int8 HWC, IN_H x IN_W x CHANNELS, dense */
+#define ISS_DWA_OUT_ADDR 0x24u /* rw: output tensor, int8 HWC, OUT_H x OUT_W x CHANNELS, dense */
+#define ISS_DWA_W_ADDR 0x28u /* rw: weights, int8 [3][3][CHANNELS] (kernel row, column, channel) */
+#define ISS_DWA_BIAS_ADDR 0x2Cu /* rw: int32 bias per channel; 0: no bias */
+#define ISS_DWA_IN_H 0x30u /* rw: input rows */
+#define ISS_DWA_IN_W 0x34u /* rw: input columns */
+#define ISS_DWA_CHANNELS 0x38u /* rw: channels (processed in blocks of 16) */
+#define ISS_DWA_STRIDE 0x3Cu /* rw: 1 or 2 */
+#define ISS_DWA_PAD 0x40u /* rw: zero padding on every side: 0 or 1 */
+#define ISS_DWA_KERNEL 0x44u /* rw: kernel size: must be 3 */
+#define ISS_DWA_SHIFT 0x48u /* rw: right shift of (acc + bias), rounding half up: 0-31 */
+#define ISS_DWA_RELU 0x4Cu /* rw: 1: clip at 0 before the int8 clip */
+#define ISS_DWA_OUT_H 0x50u /* ro: output rows: (IN_H + 2 PAD - 3) / STRIDE + 1 */
+#define ISS_DWA_OUT_W 0x54u /* ro: output columns */
+#define ISS_DWA_ERROR 0x58u /* ro: last refused command, 0 none (the run also stops) */
+#define ISS_DWA_ACQUIRE_GRANTED 0x0u /* ACQUIRE value when granted */
+#define ISS_DWA_ACQUIRE_BUSY 0xFFFFFFFFu /* ACQUIRE value when busy (-1) */
+#define ISS_DWA_BLOCK 0x10u /* channels per block */
+#define ISS_DWA_ERR_NO_ACQUIRE 0x1u /* command from a core that does not hold the accelerator */
+#define ISS_DWA_ERR_SHAPE 0x2u /* kernel, stride, padding or sizes not supported */
+#define ISS_DWA_ERR_ADDRESS 0x3u /* a tensor outside the TCDM */
+#define ISS_DWA_ERR_SHIFT 0x4u /* shift out of range */
+#define ISS_DWA_ERR_BUSY 0x5u /* register written while the job runs */
 
 /* SOC_CTRL: APB SoC control: end of computation. */
 #define ISS_SOC_CTRL_BASE 0x1A104000u

@@ -1,0 +1,44 @@
+"""NumPy references of the int8 DNN operators the firmware runs (on the cores, the IMA or the
+depthwise accelerator), with the exact integer semantics every mapping must reproduce byte
+for byte (docs/dwa.md, docs/ima.md, docs/kernels.md)."""
+from __future__ import annotations
+
+import numpy as np
+
+from . import ima_ref
+
+
+def rounding_shift(v: np.ndarray, shift: int) -> np.ndarray:
+    """Arithmetic right shift rounding half up: (v + 2^(shift-1)) >> shift."""
+    v = np.asarray(v, dtype=np.int64)
+    return (v + (1 << (shift - 1))) >> shift if shift else v
+
+
+def depthwise3x3(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None = None, stride: int = 1,
+                 pad: int = 1, shift: int = 0, relu: bool = False) -> np.ndarray:
+    """The depthwise accelerator: x int8 [H, W, C], w int8 [3, 3, C], bias int32 [C] or None
+    -> int8 [OH, OW, C] = clip(relu(rounding_shift(sum + bias, shift)))."""
+    x = np.asarray(x, dtype=np.int64)
+    h, wd, c = x.shape
+    xp = np.zeros((h + 2 * pad, wd + 2 * pad, c), dtype=np.int64)
+    xp[pad:pad + h, pad:pad + wd] = x
+    oh, ow = (h + 2 * pad - 3) // stride + 1, (wd + 2 * pad - 3) // stride + 1
+    acc = np.zeros((oh, ow, c), dtype=np.int64)
+    for ky in range(3):
+        for kx in range(3):
+            acc += xp[ky:ky + stride * (oh - 1) + 1:stride, kx:kx + stride * (ow - 1) + 1:stride] * \
+                np.asarray(w, dtype=np.int64)[ky, kx]
+    if bias is not None:
+        acc += np.asarray(bias, dtype=np.int64)
+    acc = rounding_shift(acc, shift)
+    if relu:
+        acc = np.maximum(acc, 0)
+    return np.clip(acc, -128, 127).astype(np.int8)
+
+
+def pointwise_ima(x: np.ndarray, w: np.ndarray, adc_low: int, adc_high: int) -> np.ndarray:
+    """A 1x1 convolution as the IMA computes it: x int8 [H, W, Cin], w in [-7, 7] [Cin, Cout]
+    (crossbar rows = inputs) -> int8 [H, W, Cout] through the ADC (ima_ref.adc)."""
+    x = np.asarray(x, dtype=np.int64)
+    sums = x.reshape(-1, x.shape[-1]) @ np.asarray(w, dtype=np.int64)
+    return ima_ref.adc(sums, adc_low, adc_high).astype(np.int8).reshape(*x.shape[:-1], -1)
