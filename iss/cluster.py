@@ -105,14 +105,28 @@ class RunResult:
                         f"{c.jump_stalls:>9} {c.taken_branches:>9} {c.tcdm_contention:>9} {c.sleep_cycles:>11}")
         return "\n".join(rows)
 
+    @property
+    def total_energy(self) -> float:
+        return sum(self.energy.values())
+
     def accelerator_lines(self) -> list[str]:
-        a = self.activity
-        if not a.get("ima_jobs") and not a.get("ima_words_programmed"):
-            return []
-        busy = a["ima_busy_cycles"]
-        return [f"ima: {a['ima_jobs']} jobs, {a['ima_words_programmed']} weight words programmed, "
-                f"busy {busy} cycles ({100.0 * busy / self.cycles if self.cycles else 0:.1f}% of the run), "
-                f"compute {a['ima_compute_cycles']} cycles, energy {format_joules(self.energy['ima'])}"]
+        a, lines = self.activity, []
+
+        def share(busy: int) -> str:
+            return f"{100.0 * busy / self.cycles if self.cycles else 0:.1f}%"
+        if a.get("dma_transfers"):
+            lines.append(f"dma: {a['dma_transfers']} transfers, {a['dma_bytes']} bytes, busy "
+                         f"{a['dma_busy_cycles']} cycles ({share(a['dma_busy_cycles'])})")
+        if a.get("ima_jobs") or a.get("ima_words_programmed"):
+            lines.append(f"ima: {a['ima_jobs']} jobs, {a['ima_words_programmed']} weight words programmed, "
+                         f"busy {a['ima_busy_cycles']} cycles ({share(a['ima_busy_cycles'])}), "
+                         f"compute {a['ima_compute_cycles']} cycles")
+        if a.get("dwa_jobs"):
+            lines.append(f"dwa: {a['dwa_jobs']} jobs, {a['dwa_macs']} MACs, busy {a['dwa_busy_cycles']} cycles "
+                         f"({share(a['dwa_busy_cycles'])})")
+        lines.append("energy: " + ", ".join(f"{k} {format_joules(v)}" for k, v in self.energy.items()) +
+                     f", total {format_joules(self.total_energy)}")
+        return lines
 
     def summary(self) -> str:
         us = self.cycles / self.clock_hz * 1e6
@@ -229,7 +243,18 @@ class Cluster:
         return {"ima_jobs": st.jobs, "ima_mvm_cells": st.mvm_cells, "ima_bytes_in": st.bytes_in,
                 "ima_bytes_out": st.bytes_out, "ima_words_programmed": st.words_programmed,
                 "ima_words_read": st.words_read, "ima_busy_cycles": st.busy_cycles,
-                "ima_compute_cycles": st.compute_cycles, **self._dwa_activity()}
+                "ima_compute_cycles": st.compute_cycles, **self._dwa_activity(),
+                **self._dma_activity(), **self._core_activity()}
+
+    def _dma_activity(self) -> dict[str, int]:
+        st = self._ffi.new("iss_dma_stats_t *")
+        self._lib.iss_dma_get_stats(self._handle, st)
+        return {"dma_transfers": st.transfers, "dma_bytes": st.bytes, "dma_busy_cycles": st.busy_cycles}
+
+    def _core_activity(self) -> dict[str, int]:
+        cores = self.core_stats()
+        return {"core_active_cycles": sum(c.active_cycles for c in cores),
+                "core_sleep_cycles": sum(c.sleep_cycles for c in cores)}
 
     def _dwa_activity(self) -> dict[str, int]:
         st = self._ffi.new("iss_dwa_stats_t *")

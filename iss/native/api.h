@@ -77,6 +77,12 @@ typedef struct iss_dwa_stats {
     uint64_t jobs, macs, bytes_in, bytes_out, busy_cycles;
 } iss_dwa_stats_t;
 void iss_dwa_get_stats(iss_cluster_t *cl, iss_dwa_stats_t *out);
+
+/* Activity of the cluster DMA. */
+typedef struct iss_dma_stats {
+    uint64_t transfers, bytes, busy_cycles;
+} iss_dma_stats_t;
+void iss_dma_get_stats(iss_cluster_t *cl, iss_dma_stats_t *out);
 /* Profile of one core: the blocks it executed (start address, cycles including stalls and
  * sleep, sleep cycles, executions). Returns the number of blocks (at most cap written). */
 uint32_t iss_profile(iss_cluster_t *cl, uint32_t core, uint32_t *addr, uint64_t *cycles,

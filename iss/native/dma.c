@@ -37,6 +37,7 @@ typedef struct dma_xfer {
     uint32_t id, core;
     bool to_tcdm, event, broadcast, is_2d;
     uint64_t enqueued;
+    uint64_t started;         /* cycle the engine started it */
 } dma_xfer_t;
 
 typedef struct dma_view {
@@ -58,6 +59,7 @@ struct iss_dma {
     uint64_t prev_end;                  /* end of the previous transfer */
     uint64_t axi_end, cursor;           /* the head transfer: AXI end, next TCDM group cycle */
     uint32_t pos;                       /* the head transfer: bytes whose TCDM words are done */
+    uint64_t transfers, bytes, busy_cycles;   /* activity, for the energy model */
 };
 
 static void engine_start(struct iss_dma *d, uint64_t start);
@@ -69,6 +71,11 @@ void iss_dma_init(iss_cluster_t *cl)
     for (int v = 0; v < DMA_VIEWS; v++)
         d->view[v].id = -1;
     cl->dma = d;
+}
+
+void iss_dma_get_stats(iss_cluster_t *cl, iss_dma_stats_t *out)
+{
+    *out = (iss_dma_stats_t){cl->dma->transfers, cl->dma->bytes, cl->dma->busy_cycles};
 }
 
 void iss_dma_free(iss_cluster_t *cl)
@@ -147,6 +154,9 @@ static void on_complete(iss_cluster_t *cl, void *arg, uint64_t when)
     d->busy = false;
     d->prev_end = when;
     copy_data(cl, &x);
+    d->transfers++;
+    d->bytes += x.len;
+    d->busy_cycles += when - x.started;
     if (--d->inflight[x.id] == 0 && x.event)
         iss_deliver_events(cl, x.broadcast ? ~0u : 1u << x.core, 1u << ISS_EVT_DMA0, when);
     if (d->count)
@@ -172,7 +182,8 @@ static void on_step(iss_cluster_t *cl, void *arg, uint64_t when)
 static void engine_start(struct iss_dma *d, uint64_t start)
 {
     const iss_config_t *cfg = &d->cl->cfg;
-    const dma_xfer_t *x = &d->fifo[d->head];
+    dma_xfer_t *x = &d->fifo[d->head];
+    x->started = start;
     d->busy = true;
     d->pos = 0;
     d->cursor = start + cfg->dma_l2_latency;
