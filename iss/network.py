@@ -73,8 +73,8 @@ MOBILENETV2_BLOCKS = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2)
 
 
 def mobilenetv2(resolution: int = 224, width: float = 1.0, classes: int = 1000) -> Network:
-    """The layer graph of MobileNetV2 (no weights yet): first 3x3 conv stride 2, the 17
-    inverted-residual bottlenecks, the final 1x1 conv to 1280, average pool, classifier."""
+    """The layer graph of MobileNetV2 as in the paper (no weights yet): first 3x3 conv stride 2,
+    the 17 inverted-residual bottlenecks, the final 1x1 conv to 1280, average pool, classifier."""
     net = Network(f"mobilenetv2-{width:g}-{resolution}", (resolution, resolution, 3))
     c_first = _make_divisible(32 * width)
     c_last = _make_divisible(1280 * max(1.0, width))
@@ -89,9 +89,10 @@ def mobilenetv2(resolution: int = 224, width: float = 1.0, classes: int = 1000) 
             tag = f"b{b}"
             x = prev
             hidden = cin * t
-            if t != 1:
-                net.layers.append(Layer(f"{tag}_expand", "pw", (h, h, cin), (h, h, hidden), relu=True, src=x))
-                x = f"{tag}_expand"
+            # the paper's model keeps the 1x1 expansion in the first block too (t = 1: 32 -> 32,
+            # its layer "000-PW"), unlike torchvision's; we follow the paper
+            net.layers.append(Layer(f"{tag}_expand", "pw", (h, h, cin), (h, h, hidden), relu=True, src=x))
+            x = f"{tag}_expand"
             ho = (h + 2 - 3) // stride + 1
             net.layers.append(Layer(f"{tag}_dw", "dw", (h, h, hidden), (ho, ho, hidden), stride=stride,
                                     relu=True, src=x))
@@ -213,10 +214,10 @@ def _ima_input(x: np.ndarray, l: Layer) -> np.ndarray:
 
 
 def _calibrate_ima(x2d: np.ndarray, l: Layer, size: int) -> None:
-    # the ADC range covers the 99.9th percentile of |column sums| of the largest tile, so the
-    # outputs spread over the int8 codes instead of saturating or collapsing to zero
-    sums = np.concatenate([s.ravel() for s in ima_sums(x2d, l.weights, size)])
-    r = int(max(1, np.percentile(np.abs(sums), 99.9)))
+    # the ADC range covers the 99.9th percentile of |layer sums| (all row tiles together), so
+    # the added tile outputs spread over the int8 codes instead of saturating or collapsing
+    total = sum(ima_sums(x2d, l.weights, size))
+    r = int(max(1, np.percentile(np.abs(total), 99.9)))
     l.adc_low = l.adc_high = r
 
 
