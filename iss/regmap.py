@@ -196,7 +196,7 @@ BLOCKS: tuple[Block, ...] = (
               Reg("RUNNING_TASK", 0x10, "ro", "core that holds the IMA, -1 if none"),
               Reg("SOFT_CLEAR", 0x14, "wo", "abort and release (weights are kept)"),
               Reg("CHECK_STATE", 0x18, "ro", "0 idle, 1 acquired, 2 programming, 3 running"),
-              Reg("P_START_X", 0x20, "rw", "weight window: first column"),
+              Reg("P_START_X", 0x20, "rw", "weight window: first column (a multiple of 8)"),
               Reg("P_START_Y", 0x24, "rw", "weight window: first row"),
               Reg("P_WIDTH", 0x28, "rw", "weight window: columns (a multiple of 8)"),
               Reg("P_HIGHT", 0x2C, "rw", "weight window: rows"),
@@ -247,7 +247,8 @@ BLOCKS: tuple[Block, ...] = (
                  ("ERR_ADC", 5, "ADC_LOW or ADC_HIGH zero"),
                  ("ERR_ARRAY", 6, "array that does not exist"),
                  ("ERR_LENGTH", 7, "FETCH/STORE/line lengths inconsistent with the window"),
-                 ("ERR_BUSY", 8, "register written while jobs run"))),
+                 ("ERR_BUSY", 8, "register written while jobs run"),
+                 ("ERR_MODE", 9, "DW_MODE other than 0"))),
     Block("DWA", 0x10201000,
           "Depthwise accelerator (a HWPE in the cluster's HWPE slot; docs/dwa.md): 3x3 depthwise "
           "convolution of an int8 HWC tensor, stride 1 or 2, zero padding 0 or 1, weights per "

@@ -2,11 +2,13 @@
  * block of pulp-sdk plus this simulator's multi-array extensions (ARRAY_SEL...).
  *
  * A batch of jobs runs as a chain of timed callbacks, one per use of the streamer's data
- * port: stream-in of job i reads its inputs from the TCDM at that time; stream-out of job i
- * computes its MVM and writes the outputs. The order of port uses is
- *   sequential: in0 out0 in1 out1 ...          pipelined: in0 in1 out0 in2 out1 ... outN-1
- * and each waits for its dependency: in_i for out_{i-1} (+ idle) or, pipelined, for the
- * start of compute i-1 (the input buffer is double); out_i for the end of compute i. */
+ * port: stream-in of job i reads its inputs from the TCDM at that time (and the MVM result
+ * is computed from them, into an output buffer); stream-out of job i writes the outputs.
+ * The order of port uses is
+ *   sequential: in0 out0 in1 out1 ...     pipelined: in0 in1 in2 out0 in3 out1 ... outN-1
+ * so that during compute i the port streams in job i+1, then out job i-1. Each waits for its
+ * dependency: in_i for out_{i-1} (+ idle) or, pipelined, for the end of compute i-2 (the
+ * input buffer is double); out_i for the end of compute i. */
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #define IMA_ADDR(off) (ISS_IMA_BASE + (off))
 
 enum { ST_IDLE = 0, ST_ACQUIRED, ST_PROGRAMMING, ST_RUNNING };
+#define OUT_BUFS 4   /* pipelined: jobs i+1, i, i-1 are in flight at once */
 
 /* Job parameters latched at TRIGGER. */
 typedef struct ima_batch {
@@ -30,8 +33,8 @@ typedef struct ima_batch {
     uint32_t src, dst;                     /* addresses of the next in / out job */
     uint32_t in_a, in_b, out_a, out_b;     /* alpha/beta counters */
     uint32_t in_done, out_done;
-    uint64_t port_free, cmp_start[2], cmp_end[2], out_end_prev, started;
-    int8_t *inbuf[2];
+    uint64_t port_free, cmp_end[OUT_BUFS], out_end_prev, started;
+    int8_t *outbuf[OUT_BUFS];              /* results waiting for their stream-out */
 } ima_batch_t;
 
 struct iss_ima {
@@ -47,6 +50,8 @@ struct iss_ima {
     uint64_t pw_busy_until;
     uint32_t pw_array;
     ima_batch_t b;
+    int8_t *inbuf;                         /* the inputs of the job being streamed in */
+    uint64_t ready_at;                     /* the last programmed word is verified then */
     iss_ima_stats_t stats;
 };
 
@@ -61,8 +66,9 @@ void iss_ima_init(iss_cluster_t *cl)
     ima->cl = cl;
     ima->owner = -1;
     ima->w = calloc((size_t)cl->cfg.ima_arrays * n * n, 1);
-    ima->b.inbuf[0] = calloc(n, 1);
-    ima->b.inbuf[1] = calloc(n, 1);
+    for (int k = 0; k < OUT_BUFS; k++)
+        ima->b.outbuf[k] = calloc(n, 1);
+    ima->inbuf = calloc(n, 1);
     ima->regs[REG(MODE)] = cl->cfg.ima_pipelined;
     ima->regs[REG(RUNNING_TASK)] = 0xFFFFFFFFu;
     cl->ima = ima;
@@ -75,8 +81,9 @@ void iss_ima_free(iss_cluster_t *cl)
         return;
     free(ima->w);
     free(ima->w_eff);
-    free(ima->b.inbuf[0]);
-    free(ima->b.inbuf[1]);
+    for (int k = 0; k < OUT_BUFS; k++)
+        free(ima->b.outbuf[k]);
+    free(ima->inbuf);
     free(ima);
     cl->ima = NULL;
 }
@@ -213,26 +220,30 @@ static void port_op(iss_cluster_t *cl, void *arg, uint64_t when);
 
 static void *token(struct iss_ima *ima) { return (void *)(uintptr_t)ima->gen; }
 
+static bool in_is_next(const ima_batch_t *b)
+{
+    if (b->in_done == b->njobs)
+        return false;
+    return b->pipelined ? b->in_done <= b->out_done + 2 : b->in_done == b->out_done;
+}
+
 static void schedule_next(struct iss_ima *ima)
 {
     ima_batch_t *b = &ima->b;
     iss_cluster_t *cl = ima->cl;
-    bool in_next;
-    if (b->pipelined)
-        in_next = b->in_done < b->njobs && b->in_done <= b->out_done + 1;
-    else
-        in_next = b->in_done == b->out_done && b->in_done < b->njobs;
     uint64_t dep;
-    if (in_next) {
+    if (in_is_next(b)) {
         uint32_t i = b->in_done;
         if (i == 0)
             dep = b->started;
-        else if (b->pipelined)
-            dep = b->cmp_start[(i - 1) & 1];
-        else
+        else if (!b->pipelined)
             dep = b->out_end_prev + cl->cfg.ima_idle_cycles;
+        else if (i == 1)
+            dep = b->started;
+        else
+            dep = b->cmp_end[(i - 2) % OUT_BUFS];   /* its input buffer is free */
     } else {
-        dep = b->cmp_end[b->out_done & 1];
+        dep = b->cmp_end[b->out_done % OUT_BUFS];
     }
     iss_schedule(cl, dep > b->port_free ? dep : b->port_free, port_op, token(ima));
 }
@@ -253,11 +264,9 @@ static void port_op(iss_cluster_t *cl, void *arg, uint64_t when)
     ima_batch_t *b = &ima->b;
     if ((uint32_t)(uintptr_t)arg != ima->gen)
         return;
-    bool in_next = b->pipelined ? (b->in_done < b->njobs && b->in_done <= b->out_done + 1)
-                                : (b->in_done == b->out_done && b->in_done < b->njobs);
-    if (in_next) {
+    if (in_is_next(b)) {
         uint32_t i = b->in_done, k = 0;
-        int8_t *buf = b->inbuf[i & 1];
+        int8_t *buf = ima->inbuf;
         uint64_t t = when;
         for (uint32_t r = 0; r < b->rolls; r++)
             for (uint32_t f = 0; f < b->feats; f++) {
@@ -267,10 +276,10 @@ static void port_op(iss_cluster_t *cl, void *arg, uint64_t when)
                 t = stream_words(cl, a, b->line, t);
             }
         b->port_free = t;
-        uint64_t prev_end = i ? b->cmp_end[(i - 1) & 1] : 0;
+        compute(ima, buf, b->outbuf[i % OUT_BUFS]);
+        uint64_t prev_end = i ? b->cmp_end[(i - 1) % OUT_BUFS] : 0;
         uint64_t ready = t + cl->cfg.ima_fifo_cycles;
-        b->cmp_start[i & 1] = ready > prev_end ? ready : prev_end;
-        b->cmp_end[i & 1] = b->cmp_start[i & 1] + cl->cfg.ima_mvm_cycles;
+        b->cmp_end[i % OUT_BUFS] = (ready > prev_end ? ready : prev_end) + cl->cfg.ima_mvm_cycles;
         ima->stats.bytes_in += b->rows;
         step_address(&b->src, &b->in_a, &b->in_b, ima->regs[REG(ALPHA_IN_LENGTH)],
                      ima->regs[REG(ALPHA_IN_STRIDE)], ima->regs[REG(BETA_IN_LENGTH)],
@@ -278,7 +287,7 @@ static void port_op(iss_cluster_t *cl, void *arg, uint64_t when)
         b->in_done++;
     } else {
         uint32_t i = b->out_done;
-        compute(ima, b->inbuf[i & 1], (int8_t *)cl->tcdm + tcdm_off(cl, b->dst));
+        memcpy(cl->tcdm + tcdm_off(cl, b->dst), b->outbuf[i % OUT_BUFS], b->cols);
         uint64_t t = stream_words(cl, b->dst, b->cols, when);
         b->port_free = t;
         b->out_end_prev = t;
@@ -311,7 +320,7 @@ static void trigger(struct iss_ima *ima, iss_core_t *c)
     if (!holds(ima, c))
         return refuse(ima, c, ISS_IMA_ERR_NO_ACQUIRE, ISS_IMA_TRIGGER, "TRIGGER from core %u, which has not acquired the IMA", c->id);
     if (r[REG(DW_MODE)])
-        return refuse(ima, c, ISS_IMA_ERR_LENGTH, ISS_IMA_DW_MODE, "DW_MODE %u: depthwise runs as block-diagonal weights, DW_MODE must be 0", r[REG(DW_MODE)]);
+        return refuse(ima, c, ISS_IMA_ERR_MODE, ISS_IMA_DW_MODE, "DW_MODE %u: depthwise runs as block-diagonal weights, DW_MODE must be 0", r[REG(DW_MODE)]);
     if (!w || !h || (uint64_t)x0 + w > n || (uint64_t)y0 + h > n)
         return refuse(ima, c, ISS_IMA_ERR_WINDOW, ISS_IMA_J_START_X, "job window rows %u..%u, columns %u..%u leaves the %ux%u array",
                       y0, y0 + h - 1, x0, x0 + w - 1, n, n);
@@ -344,15 +353,17 @@ static void trigger(struct iss_ima *ima, iss_core_t *c)
         iss_ima_pcm_weights(ima->w, ima->w_eff, cells, cl->cfg.ima_seed, cl->cfg.ima_drift_seconds);
         ima->w_dirty = false;
     }
-    int8_t *in0 = b->inbuf[0], *in1 = b->inbuf[1];
+    int8_t *outbufs[OUT_BUFS];
+    memcpy(outbufs, b->outbuf, sizeof outbufs);
     *b = (ima_batch_t){
         .array = array, .rows = h, .cols = w, .row0 = y0, .col0 = x0, .njobs = r[REG(NUM_JOBS)],
         .line = line, .feats = feats, .src_stride = r[REG(J_SRC_STRID)], .rolls = rolls,
         .roll_stride = r[REG(JOB_FEAT_STRIDE)], .adc_low = (int32_t)r[REG(ADC_LOW)],
         .adc_high = (int32_t)r[REG(ADC_HIGH)], .pipelined = r[REG(MODE)] != 0,
-        .src = r[REG(J_SRC_ADDR)], .dst = r[REG(J_DST_ADDR)], .started = iss_core_now(c),
-        .inbuf = {in0, in1},
+        .src = r[REG(J_SRC_ADDR)], .dst = r[REG(J_DST_ADDR)],
+        .started = iss_core_now(c) > ima->ready_at ? iss_core_now(c) : ima->ready_at,
     };
+    memcpy(b->outbuf, outbufs, sizeof outbufs);
     b->port_free = b->started;
     set_state(ima, ST_RUNNING, (int32_t)c->id);
     schedule_next(ima);
@@ -398,8 +409,10 @@ static void submit_plot(struct iss_ima *ima, iss_core_t *c, uint32_t word)
     ima->pw_x += 8;
     if (ima->pw_x >= r[REG(P_START_X)] + r[REG(P_WIDTH)]) {
         ima->pw_x = r[REG(P_START_X)];
-        if (++ima->pw_y >= r[REG(P_START_Y)] + r[REG(P_HIGHT)])
-            set_state(ima, ST_IDLE, -1);   /* window complete: the IMA is released */
+        if (++ima->pw_y >= r[REG(P_START_Y)] + r[REG(P_HIGHT)]) {
+            set_state(ima, ST_IDLE, -1);   /* window complete: the IMA is released, */
+            ima->ready_at = ima->pw_busy_until;   /* and computes once the last word is in */
+        }
     }
 }
 
@@ -435,6 +448,8 @@ uint64_t iss_ima_read(iss_core_t *c, uint32_t off)
     case ISS_IMA_ACQUIRE:
         if (!iss_exact_time(c))   /* several cores may race for it: resolve in time order */
             return 0;
+        if (holds(ima, c) && ima->state != ST_RUNNING)
+            return ISS_IMA_ACQUIRE_GRANTED;   /* already held by this core */
         if (ima->state != ST_IDLE)
             return ISS_IMA_ACQUIRE_BUSY;
         set_state(ima, ST_ACQUIRED, (int32_t)c->id);
@@ -466,15 +481,22 @@ void iss_ima_write(iss_core_t *c, uint32_t off, uint32_t val)
     case ISS_IMA_ARRAY_SIZE:
         iss_fault(c, FAULT_PERIPH, IMA_ADDR(off), "store to read-only IMA register 0x%08x", IMA_ADDR(off));
         return;
-    case ISS_IMA_SOFT_CLEAR:
+    case ISS_IMA_SOFT_CLEAR: {
+        bool aborted = ima->state == ST_RUNNING;
         ima->gen++;
         set_state(ima, ST_IDLE, -1);
+        if (aborted)   /* cores sleeping on the batch's end must not sleep forever */
+            iss_deliver_events(c->cl, (uint32_t)((1ull << c->cl->cfg.num_cores) - 1), 1u << ISS_EVT_ACC0,
+                               iss_core_now(c));
         return;
+    }
     }
     if (off >= 4 * NB_REGS) {
         iss_fault(c, FAULT_PERIPH, IMA_ADDR(off), "store at 0x%08x: no IMA register there", IMA_ADDR(off));
         return;
     }
+    if (off == ISS_IMA_TRIGGER && !holds(ima, c))
+        return refuse(ima, c, ISS_IMA_ERR_NO_ACQUIRE, off, "TRIGGER from core %u, which has not acquired the IMA", c->id);
     if (ima->state == ST_RUNNING)
         return refuse(ima, c, ISS_IMA_ERR_BUSY, off, "register 0x%02x written while a job batch runs", off);
     if (!holds(ima, c))

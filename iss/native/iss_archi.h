@@ -135,7 +135,7 @@
 #define ISS_IMA_RUNNING_TASK 0x10u /* ro: core that holds the IMA, -1 if none */
 #define ISS_IMA_SOFT_CLEAR 0x14u /* wo: abort and release (weights are kept) */
 #define ISS_IMA_CHECK_STATE 0x18u /* ro: 0 idle, 1 acquired, 2 programming, 3 running */
-#define ISS_IMA_P_START_X 0x20u /* rw: weight window: first column */
+#define ISS_IMA_P_START_X 0x20u /* rw: weight window: first column (a multiple of 8) */
 #define ISS_IMA_P_START_Y 0x24u /* rw: weight window: first row */
 #define ISS_IMA_P_WIDTH 0x28u /* rw: weight window: columns (a multiple of 8) */
 #define ISS_IMA_P_HIGHT 0x2Cu /* rw: weight window: rows */
@@ -185,6 +185,7 @@
 #define ISS_IMA_ERR_ARRAY 0x6u /* array that does not exist */
 #define ISS_IMA_ERR_LENGTH 0x7u /* FETCH/STORE/line lengths inconsistent with the window */
 #define ISS_IMA_ERR_BUSY 0x8u /* register written while jobs run */
+#define ISS_IMA_ERR_MODE 0x9u /* DW_MODE other than 0 */
 
 /* DWA: Depthwise accelerator (a HWPE in the cluster's HWPE slot; docs/dwa.md): 3x3 depthwise convolution of an int8 HWC tensor, stride 1 or 2, zero padding 0 or 1, weights per channel, 32-bit accumulation, optional int32 bias, rounding right shift, optional ReLU, clip to int8; blocks of 16 channels. Control as the IMA: ACQUIRE, configure, TRIGGER; the end of the job sends event line 13 to every core. */
 #define ISS_DWA_BASE 0x10201000u
