@@ -483,3 +483,21 @@ def test_a_refused_batch_runs_no_job(fw):
         cl.run()
     a = cl.activity()
     assert a["ima_jobs"] == 0 and a["ima_bytes_in"] == 0 and a["ima_bytes_out"] == 0
+
+
+def test_pcm_error_statistics_follow_the_model(fw):
+    """Programming noise alone gives a small error; conductance drift shrinks the column sums
+    (about (t / 20 s)^-0.05 for the model's drift exponents) and adds 1/f read noise."""
+    elf = fw("ima_mvm")
+    res = {}
+    for noise, drift in (("ideal", 0.0), ("pcm", 0.0), ("pcm", 1e6)):
+        cl = Cluster(cfg(ima={"noise": noise, "drift_seconds": drift, "seed": 3})).load(elf)
+        assert cl.run().exit_code == 0
+        res[(noise, drift)] = i8(cl, "out_buf", 64).astype(float)
+    ideal, fresh, drifted = res[("ideal", 0.0)], res[("pcm", 0.0)], res[("pcm", 1e6)]
+    rms_fresh = np.sqrt(np.mean((fresh - ideal) ** 2))
+    rms_drift = np.sqrt(np.mean((drifted - ideal) ** 2))
+    assert 0 < rms_fresh < 0.1 * np.abs(ideal).max() + 2
+    assert rms_drift > rms_fresh
+    # drift pulls every conductance down: outputs shrink toward zero on average
+    assert np.mean(np.abs(drifted)) < np.mean(np.abs(fresh))
