@@ -58,6 +58,24 @@ class CoreStats:
 
 
 @dataclass(frozen=True)
+class Marker:
+    """A firmware marker: id, the writing core, its time, and the activity counters then."""
+    id: int
+    core: int
+    cycle: int
+    activity: dict
+
+
+def region_activity(start: Marker, end: Marker, cores: int) -> dict[str, int]:
+    """Activity between two markers (the energy model's input for a region of a run): the
+    counters' differences, the cores' sleep being the rest of cores x duration."""
+    a = {k: end.activity[k] - start.activity[k] for k in end.activity}
+    span = end.cycle - start.cycle
+    a["core_sleep_cycles"] = max(0, cores * span - a["core_active_cycles"])
+    return a
+
+
+@dataclass(frozen=True)
 class ProfileEntry:
     function: str
     cycles: int          # stalls and sleep included
@@ -262,6 +280,21 @@ class Cluster:
         return {"dwa_jobs": st.jobs, "dwa_macs": st.macs, "dwa_bytes_in": st.bytes_in,
                 "dwa_bytes_out": st.bytes_out, "dwa_busy_cycles": st.busy_cycles}
 
+    def markers(self) -> list[Marker]:
+        """Markers written by the firmware (iss_marker(id)), in order."""
+        n = self._lib.iss_markers(self._handle, self._ffi.NULL, 0)
+        buf = self._ffi.new("iss_marker_t[]", max(n, 1))
+        self._lib.iss_markers(self._handle, buf, n)
+        out = []
+        for m in buf[0:n]:
+            act = {"core_active_cycles": m.core_active,
+                   "ima_jobs": m.ima.jobs, "ima_mvm_cells": m.ima.mvm_cells, "ima_bytes_in": m.ima.bytes_in,
+                   "ima_bytes_out": m.ima.bytes_out, "ima_busy_cycles": m.ima.busy_cycles,
+                   "dwa_jobs": m.dwa.jobs, "dwa_macs": m.dwa.macs, "dwa_busy_cycles": m.dwa.busy_cycles,
+                   "dma_transfers": m.dma.transfers, "dma_bytes": m.dma.bytes, "dma_busy_cycles": m.dma.busy_cycles}
+            out.append(Marker(m.id, m.core, m.cycle, act))
+        return out
+
     def profile(self, core: int) -> list[ProfileEntry]:
         """Flat per-function profile of one core, from the ELF symbols, by cycles."""
         n = self._lib.iss_profile(self._handle, core, self._ffi.NULL, self._ffi.NULL, self._ffi.NULL,
@@ -312,6 +345,15 @@ class Cluster:
                              status.exit_core, self.last_output, self.core_stats(), wall,
                              self.config.cluster.clock_hz, activity, EnergyModel().breakdown(activity))
         raise self._error(res, status)
+
+    def serve_gdb(self, port: int = 0, stdout: TextIO | None = None, host: str = "127.0.0.1") -> RunResult:
+        """Like run(), under a debugger: waits on host:port (0: a free port, printed on stderr)
+        for gdb before the first instruction, then serves it (docs/debugging.md). Returns the
+        RunResult once the program ends; raises DebuggerError on kill or disconnect."""
+        if self.program is None:
+            raise IssError("no program loaded")
+        from .gdbserver import serve
+        return serve(self, port, host=host, stdout=stdout)
 
     # ---- errors ----
     def _where(self, core: int, pc: int) -> str:

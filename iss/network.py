@@ -3,7 +3,9 @@ of the quantization parameters and the bit-exact NumPy golden forward pass.
 
 Integer semantics, the same on every mapping (docs/mobilenetv2.md):
 - pointwise and full convolutions use 4-bit weights in [-7, 7] and the IMA's ADC
-  (ima_ref.adc). A layer with more than `size` input rows is split into row tiles; each tile
+  (ima_ref.adc). The IMA has no digital stage after its ADC, so these layers have no ReLU:
+  the ADC's clipping bounds their outputs (MobileNetV2's ReLU6 remains after the depthwise
+  layers, which the depthwise accelerator applies). A layer with more than `size` input rows is split into row tiles; each tile
   goes through its own ADC and the int8 results of the tiles are added with saturation
   (what a multi-array IMA plus a digital adder computes).
 - depthwise 3x3 uses int8 weights, int32 bias, a rounding shift, ReLU (dnn_ref.depthwise3x3).
@@ -80,7 +82,7 @@ def mobilenetv2(resolution: int = 224, width: float = 1.0, classes: int = 1000) 
     c_last = _make_divisible(1280 * max(1.0, width))
     h = (resolution + 1) // 2
     net.layers.append(Layer("conv0", "conv3x3", (resolution, resolution, 3), (h, h, c_first), stride=2,
-                            relu=True, src="input"))
+                            src="input"))
     prev, cin, b = "conv0", c_first, 0
     for t, c, n, s in MOBILENETV2_BLOCKS:
         cout = _make_divisible(c * width)
@@ -91,7 +93,7 @@ def mobilenetv2(resolution: int = 224, width: float = 1.0, classes: int = 1000) 
             hidden = cin * t
             # the paper's model keeps the 1x1 expansion in the first block too (t = 1: 32 -> 32,
             # its layer "000-PW"), unlike torchvision's; we follow the paper
-            net.layers.append(Layer(f"{tag}_expand", "pw", (h, h, cin), (h, h, hidden), relu=True, src=x))
+            net.layers.append(Layer(f"{tag}_expand", "pw", (h, h, cin), (h, h, hidden), src=x))
             x = f"{tag}_expand"
             ho = (h + 2 - 3) // stride + 1
             net.layers.append(Layer(f"{tag}_dw", "dw", (h, h, hidden), (ho, ho, hidden), stride=stride,
@@ -104,7 +106,7 @@ def mobilenetv2(resolution: int = 224, width: float = 1.0, classes: int = 1000) 
                                         src=out, src2=prev))
                 out = f"{tag}_add"
             prev, cin, h, b = out, cout, ho, b + 1
-    net.layers.append(Layer("conv_last", "pw", (h, h, cin), (h, h, c_last), relu=True, src=prev))
+    net.layers.append(Layer("conv_last", "pw", (h, h, cin), (h, h, c_last), src=prev))
     net.layers.append(Layer("pool", "pool", (h, h, c_last), (1, 1, c_last), src="conv_last"))
     net.layers.append(Layer("fc", "fc", (1, 1, c_last), (1, 1, classes), src="pool"))
     return net
@@ -119,7 +121,7 @@ def bottleneck(h: int = 28, w: int | None = None, cin: int = 32, expansion: int 
     ho, wo = (h + 2 - 3) // stride + 1, (w + 2 - 3) // stride + 1
     net = Network(f"bottleneck-{h}x{w}x{cin}-t{expansion}-{cout}-s{stride}", (h, w, cin))
     net.layers += [
-        Layer("expand", "pw", (h, w, cin), (h, w, hidden), relu=True, src="input"),
+        Layer("expand", "pw", (h, w, cin), (h, w, hidden), src="input"),
         Layer("dw", "dw", (h, w, hidden), (ho, wo, hidden), stride=stride, relu=True, src="expand"),
         Layer("project", "pw", (ho, wo, hidden), (ho, wo, cout), src="dw"),
     ]
@@ -235,7 +237,7 @@ def _dw_acc(x: np.ndarray, l: Layer) -> np.ndarray:
     xp = np.zeros((h + 2, w + 2, c), dtype=np.int64)
     xp[1:-1, 1:-1] = x
     oh, ow = l.out_shape[:2]
-    acc = np.zeros((oh, ow, c), dtype=np.int64) + l.bias
+    acc = np.zeros((oh, ow, c), dtype=np.int64) + (0 if l.bias is None else l.bias)
     for ky in range(3):
         for kx in range(3):
             acc += xp[ky:ky + l.stride * (oh - 1) + 1:l.stride, kx:kx + l.stride * (ow - 1) + 1:l.stride] * \

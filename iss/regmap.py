@@ -75,7 +75,10 @@ BLOCKS: tuple[Block, ...] = (
     Block("CLUSTER_CTRL", 0x10200000,
           "Cluster control. Only the simulator's information registers are modelled "
           "(an extension of this simulator: PULP's cluster control has no core count).",
-          (Reg("NB_CORES", 0xF0, "ro", "number of cores started in this run (--cores)"),)),
+          (Reg("NB_CORES", 0xF0, "ro", "number of cores started in this run (--cores)"),
+           Reg("MARKER", 0xF4, "wo",
+               "write an id: the simulator records the time and the activity counters there "
+               "(regions of a run for reports and energy; extension of this simulator)"))),
     Block("EU_CORE", EU_DEMUX + 0x000,
           "Event unit v3, core area of the calling core (demux view). A load from a *_WAIT "
           "register blocks the core until (BUFFER & MASK) != 0 and returns the masked buffer.",

@@ -83,7 +83,50 @@ typedef struct iss_dma_stats {
     uint64_t transfers, bytes, busy_cycles;
 } iss_dma_stats_t;
 void iss_dma_get_stats(iss_cluster_t *cl, iss_dma_stats_t *out);
+
+/* A firmware marker (CLUSTER_CTRL MARKER): the time and every activity counter then. */
+typedef struct iss_marker {
+    uint32_t id, core;
+    uint64_t cycle;              /* the writing core's time */
+    uint64_t core_active;        /* sum over cores of their active cycles so far */
+    iss_ima_stats_t ima;
+    iss_dwa_stats_t dwa;
+    iss_dma_stats_t dma;
+} iss_marker_t;
+uint32_t iss_markers(iss_cluster_t *cl, iss_marker_t *out, uint32_t cap);
 /* Profile of one core: the blocks it executed (start address, cycles including stalls and
  * sleep, sleep cycles, executions). Returns the number of blocks (at most cap written). */
 uint32_t iss_profile(iss_cluster_t *cl, uint32_t core, uint32_t *addr, uint64_t *cycles,
                      uint64_t *sleep, uint64_t *execs, uint32_t cap);
+
+/* ---- debugger (debug.c), used by the GDB server ----
+ * Registers: 0-31 x0-x31, 32 pc, 65 + n the CSR n. Point types are those of GDB's Z packets:
+ * 0 software breakpoint, 1 hardware breakpoint, 2 write, 3 read, 4 access watchpoint.
+ * Stop reasons: 0 none, 1 breakpoint, 2 hardware breakpoint, 3 write, 4 read, 5 access
+ * watchpoint, 6 single step done, 7 blocked (the cores that may run all sleep while others
+ * are held). */
+typedef struct iss_debug_stop {
+    int32_t reason;
+    uint32_t core;             /* the core that stopped */
+    uint32_t addr;             /* the breakpoint's or watchpoint's address */
+    int32_t who;               /* watchpoints: the core, or 0x100 DMA / 0x200 IMA / 0x300 DWA | core */
+    uint32_t access_addr, access_len;   /* a model's write that hit a watchpoint */
+} iss_debug_stop_t;
+int iss_debug_enable(iss_cluster_t *cl);
+void iss_debug_disable(iss_cluster_t *cl);
+int iss_debug_insert(iss_cluster_t *cl, int type, uint32_t addr, uint32_t len);
+int iss_debug_remove(iss_cluster_t *cl, int type, uint32_t addr, uint32_t len);
+/* Cores in step_mask run one instruction, cores in cont_mask run, the others are held. */
+void iss_debug_resume(iss_cluster_t *cl, uint32_t cont_mask, uint32_t step_mask);
+void iss_debug_get_stop(iss_cluster_t *cl, iss_debug_stop_t *out);
+int iss_debug_reg_read(iss_cluster_t *cl, uint32_t core, uint32_t regno, uint32_t *val);
+int iss_debug_reg_write(iss_cluster_t *cl, uint32_t core, uint32_t regno, uint32_t val);
+void iss_debug_code_written(iss_cluster_t *cl, uint32_t addr, uint32_t len);
+/* The word decode.c would rewrite w to (w itself if none): lets the debugger show the code
+ * as the ELF has it. */
+uint32_t iss_patch_word(uint32_t w);
+/* One-line-per-item descriptions of the models' state, for `monitor periph`; return the
+ * length written (at most cap - 1, NUL-terminated). */
+uint32_t iss_dma_describe(iss_cluster_t *cl, char *buf, uint32_t cap);
+uint32_t iss_ima_describe(iss_cluster_t *cl, char *buf, uint32_t cap);
+uint32_t iss_dwa_describe(iss_cluster_t *cl, char *buf, uint32_t cap);

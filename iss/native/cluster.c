@@ -288,11 +288,13 @@ void iss_destroy(iss_cluster_t *cl)
         munmap(cl->l2, cl->cfg.l2_size);
     free(cl->out);
     free(cl->timed);
+    free(cl->markers);
     free(cl->bank_slots);
     iss_dma_free(cl);
     iss_timer_free(cl);
     iss_ima_free(cl);
     iss_dwa_free(cl);
+    iss_debug_free(cl);
     free(cl);
 }
 
@@ -335,7 +337,7 @@ static iss_core_t *pick_core(iss_cluster_t *cl, uint64_t *next_time)
     uint64_t second = UINT64_MAX;
     for (uint32_t i = 0; i < cl->cfg.num_cores; i++) {
         iss_core_t *c = &cl->cores[i];
-        if (c->state != CORE_RUNNING)
+        if (c->state != CORE_RUNNING || c->dbg_held)
             continue;
         if (!best || c->cycles < best->cycles) {
             if (best)
@@ -432,6 +434,10 @@ static void after_slice(iss_cluster_t *cl, iss_core_t *c, uc_err e)
         c->state = CORE_HALTED;
         break;
     }
+    case STOP_DEBUG:   /* before the instruction at pc (debug.c) */
+        iss_unwind_tail(c, pc);
+        c->pc = pc;
+        break;
     case STOP_FAULT:
         if (cl->fault.kind == FAULT_READ_UNMAPPED || cl->fault.kind == FAULT_WRITE_UNMAPPED ||
             cl->fault.kind == FAULT_FETCH_UNMAPPED || cl->fault.kind == FAULT_PERIPH ||
@@ -444,12 +450,14 @@ static void after_slice(iss_cluster_t *cl, iss_core_t *c, uc_err e)
         cl->result = RUN_FAULT;
         break;
     }
+    if (cl->dbg)
+        iss_debug_after_slice(c, c->stop);
     c->stop = STOP_NONE;
 }
 
 int iss_run(iss_cluster_t *cl, uint64_t max_slices)
 {
-    for (uint64_t s = 0; s < max_slices && cl->result == RUN_CONTINUE; s++) {
+    for (uint64_t s = 0; s < max_slices && cl->result == RUN_CONTINUE && !cl->dbg_stop; s++) {
         uint64_t next;
         iss_core_t *c = pick_core(cl, &next);
         /* peripherals' completions happen once the slowest core reaches them; with every
@@ -459,6 +467,8 @@ int iss_run(iss_cluster_t *cl, uint64_t max_slices)
             continue;
         }
         if (!c) {
+            if (cl->dbg && iss_debug_no_runnable(cl))   /* cores held by the debugger */
+                break;
             iss_output_flush_all(cl);
             cl->result = RUN_DEADLOCK;
             break;
@@ -485,6 +495,8 @@ int iss_run(iss_cluster_t *cl, uint64_t max_slices)
     }
     if (cl->result != RUN_CONTINUE)
         iss_output_flush_all(cl);
+    else if (cl->dbg_stop)
+        return RUN_DEBUG_STOP;
     return cl->result;
 }
 
@@ -567,7 +579,7 @@ static iss_timed_t timed_pop(iss_cluster_t *cl)
 /* Runs the callbacks due at or before `now`. */
 static void run_timed(iss_cluster_t *cl, uint64_t now)
 {
-    while (cl->timed_len && cl->timed[0].when <= now && cl->result == RUN_CONTINUE) {
+    while (cl->timed_len && cl->timed[0].when <= now && cl->result == RUN_CONTINUE && !cl->dbg_stop) {
         iss_timed_t t = timed_pop(cl);
         t.fn(cl, t.arg, t.when);
     }
@@ -609,4 +621,35 @@ uint32_t iss_profile(iss_cluster_t *cl, uint32_t core, uint32_t *addr, uint64_t 
         n++;
     }
     return n;
+}
+
+/* ---- firmware markers ---- */
+
+void iss_record_marker(iss_cluster_t *cl, iss_core_t *c, uint32_t id)
+{
+    if (cl->nmarkers == cl->markers_cap) {
+        cl->markers_cap = cl->markers_cap ? 2 * cl->markers_cap : 64;
+        cl->markers = realloc(cl->markers, cl->markers_cap * sizeof *cl->markers);
+    }
+    iss_marker_t *m = &cl->markers[cl->nmarkers++];
+    memset(m, 0, sizeof *m);
+    m->id = id;
+    m->core = c->id;
+    m->cycle = iss_core_now(c);
+    for (uint32_t i = 0; i < cl->cfg.num_cores; i++) {
+        iss_core_t *o = &cl->cores[i];
+        /* a sleeping core's counter stopped when it fell asleep */
+        uint64_t upto = o->state == CORE_SLEEPING ? o->sleep_start : (o == c ? m->cycle : o->cycles);
+        m->core_active += upto - o->sleep_total;
+    }
+    iss_ima_get_stats(cl, &m->ima);
+    iss_dwa_get_stats(cl, &m->dwa);
+    iss_dma_get_stats(cl, &m->dma);
+}
+
+uint32_t iss_markers(iss_cluster_t *cl, iss_marker_t *out, uint32_t cap)
+{
+    uint32_t n = cl->nmarkers < cap ? cl->nmarkers : cap;
+    memcpy(out, cl->markers, n * sizeof *out);
+    return cl->nmarkers;
 }

@@ -45,6 +45,7 @@
 /* CLUSTER_CTRL: Cluster control. Only the simulator's information registers are modelled (an extension of this simulator: PULP's cluster control has no core count). */
 #define ISS_CLUSTER_CTRL_BASE 0x10200000u
 #define ISS_CLUSTER_CTRL_NB_CORES 0xF0u /* ro: number of cores started in this run (--cores) */
+#define ISS_CLUSTER_CTRL_MARKER 0xF4u /* wo: write an id: the simulator records the time and the activity counters there (regions of a run for reports and energy; extension of this simulator) */
 
 /* EU_CORE: Event unit v3, core area of the calling core (demux view). A load from a *_WAIT register blocks the core until (BUFFER & MASK) != 0 and returns the masked buffer. */
 #define ISS_EU_CORE_BASE 0x10204000u

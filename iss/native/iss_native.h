@@ -31,6 +31,7 @@ typedef struct iss_timed {
 enum iss_stop {
     STOP_NONE = 0, STOP_SLICE, STOP_REPLAY, STOP_BLOCKED, STOP_RETRANSLATE,
     STOP_FENCE_I, STOP_EXIT, STOP_FAULT,
+    STOP_DEBUG,               /* a breakpoint, watchpoint or single step (debug.c) */
 };
 
 enum iss_core_state { CORE_RUNNING = 0, CORE_SLEEPING, CORE_HALTED };
@@ -43,6 +44,7 @@ enum iss_wait {
 /* Run results (iss_run return values). */
 enum iss_result {
     RUN_CONTINUE = 0, RUN_EXIT, RUN_FAULT, RUN_DEADLOCK, RUN_MAX_CYCLES,
+    RUN_DEBUG_STOP,           /* a debugger stop: iss_debug_get_stop says why */
 };
 
 /* Fault kinds reported to Python. */
@@ -129,6 +131,7 @@ typedef struct iss_core {
     uint32_t line_len;
 
     iss_block_cache_t blocks;
+    bool dbg_held;            /* a debugger keeps this core from running */
 } iss_core_t;
 
 typedef struct iss_fault_info {
@@ -182,6 +185,13 @@ typedef struct iss_cluster {
     struct iss_timer *timer;  /* cluster timer state (timer.c) */
     struct iss_ima *ima;      /* IMA state (ima.c) */
     struct iss_dwa *dwa;      /* depthwise accelerator state (dwa.c) */
+    iss_marker_t *markers;    /* firmware markers, in the order they were written */
+    uint32_t nmarkers, markers_cap;
+
+    /* debugger (debug.c); NULL when none is attached */
+    struct iss_debug *dbg;
+    bool dbg_stop;            /* a debugger stop: iss_run returns RUN_DEBUG_STOP */
+    uint32_t dbg_watches;     /* watchpoints set */
 
     /* statistics */
     uint64_t slices;
@@ -207,6 +217,7 @@ uint64_t iss_core_now(iss_core_t *c);
 void iss_output_char(iss_core_t *c, uint32_t core, char ch);
 void iss_output_flush_all(iss_cluster_t *cl);
 void iss_end_run(iss_cluster_t *cl, iss_core_t *c, int32_t status);
+void iss_record_marker(iss_cluster_t *cl, iss_core_t *c, uint32_t id);
 uint32_t iss_perf_read(iss_core_t *c, unsigned n);
 void iss_perf_write(iss_core_t *c, unsigned n, uint32_t val);
 void iss_perf_config(iss_core_t *c, uint32_t pcer, uint32_t pcmr);
@@ -216,6 +227,38 @@ void iss_schedule(iss_cluster_t *cl, uint64_t when, iss_timed_fn fn, void *arg);
 /* One 32-bit access to the TCDM word at addr, wanted at cycle t: returns the cycle the
  * bank grants it (>= t). Cores, DMA and accelerators share these banks. */
 uint64_t iss_tcdm_grant(iss_cluster_t *cl, uint32_t addr, uint64_t t);
+
+/* Debugger (debug.c). Stop reasons of iss_debug_stop_t.reason. */
+enum iss_debug_reason {
+    DBG_NONE = 0, DBG_BREAK, DBG_HWBREAK, DBG_WATCH_WRITE, DBG_WATCH_READ, DBG_WATCH_ACCESS,
+    DBG_STEP, DBG_BLOCKED,
+};
+/* Who wrote memory, for iss_debug_watch_write: a core id, or a model | the core it works for. */
+#define ISS_WHO_DMA 0x100
+#define ISS_WHO_IMA 0x200
+#define ISS_WHO_DWA 0x300
+typedef struct iss_debug iss_debug_t;
+void iss_debug_after_slice(iss_core_t *c, enum iss_stop why);
+bool iss_debug_no_runnable(iss_cluster_t *cl);
+void iss_debug_free(iss_cluster_t *cl);
+void iss_debug_watch_hit(iss_cluster_t *cl, uint32_t addr, uint32_t len, int32_t who);
+bool iss_debug_core_access(iss_core_t *c, uint32_t addr, uint32_t len, bool rd, bool wr);
+/* A model (DMA, accelerator) wrote len bytes at addr directly: a watchpoint there stops the
+ * run after the write. One branch when no watchpoint is set. */
+static inline void iss_debug_watch_write(iss_cluster_t *cl, uint32_t addr, uint32_t len, int32_t who)
+{
+    if (__builtin_expect(cl->dbg_watches != 0, 0))
+        iss_debug_watch_hit(cl, addr, len, who);
+}
+/* A core's access that no memory hook sees (the test-and-set alias): true when it hits a
+ * watchpoint, the core is then stopped and the access must not happen. */
+static inline bool iss_debug_watch_core(iss_core_t *c, uint32_t addr, uint32_t len, bool rd, bool wr)
+{
+    return __builtin_expect(c->cl->dbg_watches != 0, 0) && iss_debug_core_access(c, addr, len, rd, wr);
+}
+/* CSR access by number (the rewritten numbers of patch.h for mhartid and the counters). */
+bool iss_csr_read(iss_core_t *c, uint32_t csr, uint32_t *val);
+void iss_csr_write(iss_core_t *c, uint32_t csr, uint32_t val);
 
 /* MMIO handlers */
 uint64_t iss_demux_read(uc_engine *uc, uint64_t off, unsigned size, void *core);

@@ -83,6 +83,11 @@ uint64_t iss_periph_read(uc_engine *uc, uint64_t off, unsigned size, void *core)
 void iss_periph_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, void *core)
 {
     (void)uc;
+    if (off == ISS_CLUSTER_CTRL_MARKER) {
+        if (iss_exact_time(core))
+            iss_record_marker(((iss_core_t *)core)->cl, core, (uint32_t)val);
+        return;
+    }
     if (off >= ISS_DMA_GLOBAL_OFFSET && off < ISS_DMA_GLOBAL_OFFSET + ISS_DMA_VIEW_SIZE) {
         iss_dma_write(core, ISS_DMA_GLOBAL | (uint32_t)(off - ISS_DMA_GLOBAL_OFFSET), size, (uint32_t)val);
         return;
@@ -115,6 +120,8 @@ uint64_t iss_tas_read(uc_engine *uc, uint64_t off, unsigned size, void *core)
                   "test-and-set load beyond the TCDM at 0x%08x", ISS_TCDM_TAS_BASE + (uint32_t)off);
         return 0;
     }
+    if (iss_debug_watch_core(c, ISS_TCDM_BASE + (uint32_t)off, size, true, true))
+        return 0;   /* stopped before the access: it runs again on resume */
     memcpy(&v, p, size);
     memset(p, 0xFF, size);
     return v;
@@ -129,5 +136,7 @@ void iss_tas_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, voi
                   "test-and-set store beyond the TCDM at 0x%08x", ISS_TCDM_TAS_BASE + (uint32_t)off);
         return;
     }
+    if (iss_debug_watch_core(c, ISS_TCDM_BASE + (uint32_t)off, size, false, true))
+        return;
     memcpy(c->cl->tcdm + off, &val, size);
 }

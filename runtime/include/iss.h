@@ -80,6 +80,13 @@ static inline int iss_is_master(void)
     return iss_core_id() == 0;
 }
 
+/* Record a marker: the simulator notes the time and its activity counters under `id`
+ * (regions of a run for reports and energy; a simulator extension, a no-op cost elsewhere). */
+static inline void iss_marker(uint32_t id)
+{
+    iss_reg_write(ISS_CLUSTER_CTRL_BASE + ISS_CLUSTER_CTRL_MARKER, id);
+}
+
 /* ---- barrier, fork/join ---- */
 
 /* Inside a function run by iss_fork: wait until every core of the fork has arrived (one load
