@@ -9,8 +9,9 @@ Mappings (selected at build time with -DMAPPING=n):
              (the paper's cjob16 / cjob8)
 The integer semantics are the same on every engine, so every mapping produces the same bytes:
 pointwise layers use 4-bit weights and the IMA's ADC; the depthwise layer uses 4-bit weights,
-no bias, a flooring shift and ReLU (an ADC range of 255 * 2^(shift-1) on the IMA gives exactly
-floor(sum / 2^shift)); the residual add is clip((a + b) >> shift).
+no bias, a rounding shift and ReLU (dnn_ref.depthwise3x3); on the IMA, an ADC range of
+[-128 * 2^shift, 127 * 2^shift] gives exactly clip(round_half_up(sum / 2^shift)), and the
+cores apply the ReLU; the residual add is dnn_ref.residual_add.
 """
 from __future__ import annotations
 
@@ -94,8 +95,6 @@ def make_network(spec: Spec, seed: int = 0) -> network.Network:
     net.layers[0].relu = False   # no digital stage after the IMA: no ReLU there (docs)
     x = network.calibration_input(net.input_shape, seed)
     network.forward(net, x, calibrate=True)
-    dw = net.layer("dw")
-    dw.shift = max(dw.shift, 1)   # the IMA's ADC needs a range of 255 * 2^(shift-1)
     return net
 
 

@@ -93,7 +93,7 @@ static void sw_depthwise(void *arg)
 #endif
 
 #if MAPPING == IMA_IMA
-/* ReLU after the depthwise on the IMA: its ADC gives floor(sum / 2^shift), the cores clip at 0. */
+/* ReLU after the depthwise on the IMA: the ADC does the rounding shift, the cores clip at 0. */
 static void sw_relu(void *arg)
 {
     (void)arg;
@@ -145,7 +145,7 @@ static void ima_pointwise(uint32_t array, const int8_t *in, int8_t *out, uint32_
 static void ima_depthwise(void)
 {
     const uint32_t g = DW_GROUP, s = BN_STRIDE;
-    const int32_t range = 255 << (BN_DW_SHIFT - 1);   /* ADC: floor(sum / 2^shift) */
+    /* ADC range [-128 * 2^shift, 127 * 2^shift]: exactly clip(round_half_up(sum / 2^shift)) */
     for (uint32_t c0 = 0; c0 < BN_HID; c0 += g) {
         iss_ima_job_t job = {
             .array = A_DW, .row0 = 0, .col0 = c0, .rows = 9 * g, .cols = g,
@@ -155,7 +155,7 @@ static void ima_depthwise(void)
             .alpha_in_length = BN_WO - 1, .alpha_in_stride = s * BN_HID, .beta_in_length = BN_HO,
             .beta_in_stride = s * WP * BN_HID - (BN_WO - 1) * s * BN_HID,
             .alpha_out_length = BN_HO * BN_WO, .alpha_out_stride = BN_HID, .beta_out_length = 1,
-            .adc_low = (uint32_t)range, .adc_high = (uint32_t)range,
+            .adc_low = 128u << BN_DW_SHIFT, .adc_high = 127u << BN_DW_SHIFT,
         };
         iss_ima_start(&job);
         iss_ima_wait();
