@@ -42,3 +42,20 @@ def pointwise_ima(x: np.ndarray, w: np.ndarray, adc_low: int, adc_high: int) -> 
     x = np.asarray(x, dtype=np.int64)
     sums = x.reshape(-1, x.shape[-1]) @ np.asarray(w, dtype=np.int64)
     return ima_ref.adc(sums, adc_low, adc_high).astype(np.int8).reshape(*x.shape[:-1], -1)
+
+
+def residual_add(a: np.ndarray, b: np.ndarray, shift: int = 0) -> np.ndarray:
+    """Residual add with requantization (the cores' iss_residual_add): a, b int8 of the same
+    shape -> int8 clip(rounding_shift(a + b, shift)), shift 0-31."""
+    s = np.asarray(a, dtype=np.int64) + np.asarray(b, dtype=np.int64)
+    return np.clip(rounding_shift(s, shift), -128, 127).astype(np.int8)
+
+
+def hwc_to_chw(x: np.ndarray) -> np.ndarray:
+    """x [H, W, C] -> [C, H, W] (the cores' iss_hwc_to_chw: a transpose, no arithmetic)."""
+    return np.ascontiguousarray(np.asarray(x).transpose(2, 0, 1))
+
+
+def chw_to_hwc(x: np.ndarray) -> np.ndarray:
+    """x [C, H, W] -> [H, W, C] (the cores' iss_chw_to_hwc)."""
+    return np.ascontiguousarray(np.asarray(x).transpose(1, 2, 0))

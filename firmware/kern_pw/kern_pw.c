@@ -1,0 +1,83 @@
+/*
+ * iss_pointwise (runtime/include/iss_kernels.h) on CORES cores: a 1x1 convolution with the
+ * IMA's semantics over H x W pixels, CIN -> COUT, ADC range [-ADC_LOW, ADC_HIGH]. Data from
+ * gen.h (input seed 11, weights in [-7, 7] seed 12) or EXTREME; the test reads `out`.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include "iss.h"
+#include "iss_kernels.h"
+#include "../dwa_conv/gen.h"
+
+#ifndef H
+#define H 5
+#endif
+#ifndef W
+#define W 7
+#endif
+#ifndef CIN
+#define CIN 20
+#endif
+#ifndef COUT
+#define COUT 13
+#endif
+#ifndef ADC_LOW
+#define ADC_LOW 3000
+#endif
+#ifndef ADC_HIGH
+#define ADC_HIGH 2500
+#endif
+#ifndef CORES
+#define CORES 8
+#endif
+#ifndef EXTREME
+#define EXTREME 0   /* 1: inputs all -128, weights alternately -7 and 7: the largest lane sums */
+#endif
+
+int8_t in[H * W * CIN];
+int8_t wt[CIN * COUT];
+int32_t packed[(COUT + 7) / 8 * CIN * 4];
+int8_t out[H * W * COUT];
+static uint32_t pack_cycles, kernel_cycles;
+
+/* iss_adc on sums around and far outside the ADC range (the test compares with ima_ref.adc). */
+int32_t adc_probe_in[] = {INT32_MIN, -ADC_LOW - 1, -ADC_LOW, -ADC_LOW + 1, -1, 0, 1, ADC_HIGH - 1, ADC_HIGH,
+                          ADC_HIGH + 1, INT32_MAX, -(ADC_LOW / 3), ADC_HIGH / 7};
+int8_t adc_probe_out[sizeof adc_probe_in / sizeof adc_probe_in[0]];
+
+static void run(void *arg)
+{
+    (void)arg;
+    unsigned core = iss_core_id(), nb = iss_team_size();
+    uint32_t first, last;
+    iss_slice(H * W * CIN, core, nb, &first, &last);
+    gen_i8(in, first, last, 11);
+    for (uint32_t i = first; EXTREME && i < last; i++)
+        in[i] = -128;
+    iss_slice(CIN * COUT, core, nb, &first, &last);
+    gen_w4(wt, first, last, 12);
+    for (uint32_t i = first; EXTREME && i < last; i++)
+        wt[i] = i & 1 ? 7 : -7;
+    iss_barrier();
+    uint32_t t0 = iss_cycles();
+    iss_pw_pack(wt, CIN, COUT, packed);
+    uint32_t t1 = iss_cycles();
+    iss_pointwise(in, out, packed, H * W, CIN, COUT, ADC_LOW, ADC_HIGH);
+    uint32_t t2 = iss_cycles();
+    if (core == 0) {
+        pack_cycles = t1 - t0;
+        kernel_cycles = t2 - t1;
+    }
+}
+
+int main(void)
+{
+    iss_fork(CORES, run, NULL);
+    for (unsigned i = 0; i < sizeof adc_probe_in / sizeof adc_probe_in[0]; i++)
+        adc_probe_out[i] = iss_adc(adc_probe_in[i], ADC_LOW, ADC_HIGH);
+    uint32_t macs = H * W * CIN * COUT;
+    printf("pointwise %ux%ux%u -> %u on %u cores: pack %lu cycles, kernel %lu cycles, %lu MACs, %lu.%02lu MAC/cycle\n",
+           H, W, CIN, COUT, CORES, (unsigned long)pack_cycles, (unsigned long)kernel_cycles, (unsigned long)macs,
+           (unsigned long)(macs / kernel_cycles), (unsigned long)(macs * 100ull / kernel_cycles % 100));
+    return 0;
+}
