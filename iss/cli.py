@@ -1,7 +1,7 @@
 """The ``iss`` command.
 
     iss run FIRMWARE.elf [--cores N] [--config FILE] [--set K=V] [--max-cycles N]
-                         [--signature FILE] [--prefix] [--quiet] [--dump-config]
+                         [--signature FILE] [--prefix] [--quiet] [--dump-config] [--gdb PORT]
     iss build [--out DIR] [NAME ...]
     iss regmap [--write]
 
@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--profile", action="store_true",
                      help="add a flat per-function cycle profile of every core to the summary")
     run.add_argument("--dump-config", action="store_true", help="print the effective config and exit")
+    run.add_argument("--gdb", type=int, metavar="PORT",
+                     help="wait for gdb on 127.0.0.1:PORT before the first instruction (0: any free port)")
 
     build = sub.add_parser("build", help="build the firmware programs under firmware/")
     build.add_argument("--out", default="build/firmware", help="output directory")
@@ -92,7 +94,10 @@ def cmd_run(args) -> int:
     cluster = Cluster(cfg).load(args.elf)
     if args.signature:   # refuse before the run, not after it
         _check_signature(cluster, args.signature)
-    result = cluster.run(stdout=sys.stdout)
+    if args.gdb is not None:
+        result = cluster.serve_gdb(args.gdb, stdout=sys.stdout)
+    else:
+        result = cluster.run(stdout=sys.stdout)
     if args.signature:
         _write_signature(cluster, args.signature)
     if not args.quiet:

@@ -85,6 +85,12 @@ class OutputFileError(IssError):
     kind = "output file error"
 
 
+class DebuggerError(IssError):
+    """A GDB session ended the run (kill, disconnect) or could not start (port in use)."""
+    exit_code = 113
+    kind = "gdb"
+
+
 ALL_ERRORS = [ConfigError, FirmwareFileError, ElfFormatError, ElfTargetError, ElfLayoutError,
               IllegalInstructionError, MemoryFaultError, MaxCyclesError, DeadlockError,
-              PeripheralError, ToolchainError, OutputFileError]
+              PeripheralError, ToolchainError, OutputFileError, DebuggerError]

@@ -104,7 +104,8 @@ uint32_t iss_profile(iss_cluster_t *cl, uint32_t core, uint32_t *addr, uint64_t 
  * 0 software breakpoint, 1 hardware breakpoint, 2 write, 3 read, 4 access watchpoint.
  * Stop reasons: 0 none, 1 breakpoint, 2 hardware breakpoint, 3 write, 4 read, 5 access
  * watchpoint, 6 single step done, 7 blocked (the cores that may run all sleep while others
- * are held). */
+ * are held), 8 passed (a core released for another core's step went through the breakpoint
+ * at addr and stopped after it; see debug.c). */
 typedef struct iss_debug_stop {
     int32_t reason;
     uint32_t core;             /* the core that stopped */

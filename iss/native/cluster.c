@@ -468,7 +468,7 @@ int iss_run(iss_cluster_t *cl, uint64_t max_slices)
         }
         if (!c) {
             if (cl->dbg && iss_debug_no_runnable(cl))   /* cores held by the debugger */
-                break;
+                continue;
             iss_output_flush_all(cl);
             cl->result = RUN_DEADLOCK;
             break;

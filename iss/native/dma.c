@@ -17,6 +17,7 @@
  *              waits for the last grant of the previous one
  *   end      = max(axi_end, last TCDM group's cycle + 1)
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,6 +143,8 @@ static void copy_data(iss_cluster_t *cl, const dma_xfer_t *x)
             memcpy(tcdm + pos, l2, n);
         else
             memcpy(l2, tcdm + pos, n);
+        iss_debug_watch_write(cl, x->to_tcdm ? ISS_TCDM_BASE + x->tcdm + pos : ISS_L2_BASE + (uint32_t)(l2 - cl->l2),
+                              n, ISS_WHO_DMA | (int32_t)x->core);
     }
 }
 
@@ -409,4 +412,22 @@ void iss_dma_write(iss_core_t *c, uint32_t off, unsigned size, uint32_t val)
         push_word(c, view_of(c, off), val, view_addr(off));
     else
         free_ids(c, val, view_addr(off));
+}
+
+/* For the debugger's `monitor periph`. */
+uint32_t iss_dma_describe(iss_cluster_t *cl, char *buf, uint32_t cap)
+{
+    struct iss_dma *d = cl->dma;
+    int n = snprintf(buf, cap, "dma: %u transfer%s queued%s, ids allocated 0x%04x, in flight 0x%04x, "
+                     "%llu done (%llu bytes)\n", d->count, d->count == 1 ? "" : "s",
+                     d->busy ? " (the first one moving)" : "", d->allocated, status(d) & 0xFFFF,
+                     (unsigned long long)d->transfers, (unsigned long long)d->bytes);
+    for (uint32_t i = 0; i < d->count && n >= 0 && (uint32_t)n < cap; i++) {
+        const dma_xfer_t *x = &d->fifo[(d->head + i) % d->cap];
+        n += snprintf(buf + n, cap - (uint32_t)n, "  id %u from core %u: %u bytes %s 0x%08x %s L2 0x%08x%s, "
+                      "enqueued at cycle %llu\n", x->id, x->core, x->len, x->to_tcdm ? "to TCDM" : "from TCDM",
+                      ISS_TCDM_BASE + x->tcdm, x->to_tcdm ? "from" : "to", ISS_L2_BASE + x->l2,
+                      x->is_2d ? " (2-D)" : "", (unsigned long long)x->enqueued);
+    }
+    return n < 0 ? 0 : (uint32_t)n < cap ? (uint32_t)n : cap - 1;
 }

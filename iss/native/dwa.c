@@ -168,6 +168,7 @@ static void finish(iss_cluster_t *cl, void *arg, uint64_t when)
     if ((uint32_t)(uintptr_t)arg != d->gen)
         return;
     compute(cl, d);
+    iss_debug_watch_write(cl, d->out, d->oh * d->ow * d->c, ISS_WHO_DWA | (d->owner >= 0 ? d->owner : 0));
     d->stats.jobs++;
     d->stats.busy_cycles += when - d->started;
     d->regs[REG(FINISHED_JOBS)]++;
@@ -240,6 +241,20 @@ static void trigger(iss_cluster_t *cl, struct iss_dwa *d, iss_core_t *c)
     }
 }
 
+static bool is_register(uint32_t off)
+{
+    switch (off) {
+    case ISS_DWA_TRIGGER: case ISS_DWA_ACQUIRE: case ISS_DWA_FINISHED_JOBS: case ISS_DWA_STATUS:
+    case ISS_DWA_RUNNING_TASK: case ISS_DWA_SOFT_CLEAR: case ISS_DWA_IN_ADDR: case ISS_DWA_OUT_ADDR:
+    case ISS_DWA_W_ADDR: case ISS_DWA_BIAS_ADDR: case ISS_DWA_IN_H: case ISS_DWA_IN_W: case ISS_DWA_CHANNELS:
+    case ISS_DWA_STRIDE: case ISS_DWA_PAD: case ISS_DWA_KERNEL: case ISS_DWA_SHIFT: case ISS_DWA_RELU:
+    case ISS_DWA_OUT_H: case ISS_DWA_OUT_W: case ISS_DWA_ERROR:
+        return true;
+    default:
+        return false;
+    }
+}
+
 uint64_t iss_dwa_read(iss_core_t *c, uint32_t off)
 {
     struct iss_dwa *d = c->cl->dwa;
@@ -260,7 +275,7 @@ uint64_t iss_dwa_read(iss_core_t *c, uint32_t off)
         iss_fault(c, FAULT_PERIPH, DWA_ADDR(off), "load from write-only register 0x%08x", DWA_ADDR(off));
         return 0;
     }
-    if (off < 4 * NB_REGS)
+    if (is_register(off))
         return d->regs[off / 4];
     iss_fault(c, FAULT_PERIPH, DWA_ADDR(off), "load at 0x%08x: no depthwise accelerator register there", DWA_ADDR(off));
     return 0;
@@ -275,11 +290,14 @@ void iss_dwa_write(iss_core_t *c, uint32_t off, uint32_t val)
         iss_fault(c, FAULT_PERIPH, DWA_ADDR(off), "store to read-only register 0x%08x", DWA_ADDR(off));
         return;
     case ISS_DWA_SOFT_CLEAR:
+        if (d->owner >= 0 && d->owner != (int32_t)c->id)
+            return refuse(d, c, ISS_DWA_ERR_NO_ACQUIRE, off, "SOFT_CLEAR by core %u while core %d holds the accelerator",
+                          c->id, d->owner);
         d->gen++;
         set_state(d, ST_IDLE, -1);
         return;
     }
-    if (off >= 4 * NB_REGS) {
+    if (!is_register(off)) {
         iss_fault(c, FAULT_PERIPH, DWA_ADDR(off), "store at 0x%08x: no depthwise accelerator register there", DWA_ADDR(off));
         return;
     }
@@ -294,4 +312,18 @@ void iss_dwa_write(iss_core_t *c, uint32_t off, uint32_t val)
         return;
     }
     d->regs[off / 4] = val;
+}
+
+/* For the debugger's `monitor periph`. */
+uint32_t iss_dwa_describe(iss_cluster_t *cl, char *buf, uint32_t cap)
+{
+    static const char *const names[] = {"idle", "acquired", "running"};
+    struct iss_dwa *d = cl->dwa;
+    int n = snprintf(buf, cap, "dwa: %s", d->state < 3 ? names[d->state] : "?");
+    if (d->owner >= 0)
+        n += snprintf(buf + n, cap - (uint32_t)n, " by core %d", d->owner);
+    if (d->state == ST_RUNNING)
+        n += snprintf(buf + n, cap - (uint32_t)n, ", %ux%ux%u input, output at 0x%08x", d->h, d->w, d->c, d->out);
+    n += snprintf(buf + n, cap - (uint32_t)n, "; %llu jobs done\n", (unsigned long long)d->stats.jobs);
+    return n < 0 ? 0 : (uint32_t)n < cap ? (uint32_t)n : cap - 1;
 }

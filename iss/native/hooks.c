@@ -200,6 +200,10 @@ static void csr_write(iss_core_t *c, uint32_t csr, uint32_t val)
     }
 }
 
+/* For the debugger: the same CSRs by number (debug.c). */
+bool iss_csr_read(iss_core_t *c, uint32_t csr, uint32_t *val) { return csr_read(c, csr, val); }
+void iss_csr_write(iss_core_t *c, uint32_t csr, uint32_t val) { csr_write(c, csr, val); }
+
 /* Emulates a trapped csrrw/csrrs/csrrc[i]; false if the CSR is not ours. */
 static bool emulate_csr(iss_core_t *c, uint32_t w)
 {

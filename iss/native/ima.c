@@ -288,6 +288,7 @@ static void port_op(iss_cluster_t *cl, void *arg, uint64_t when)
     } else {
         uint32_t i = b->out_done;
         memcpy(cl->tcdm + tcdm_off(cl, b->dst), b->outbuf[i % OUT_BUFS], b->cols);
+        iss_debug_watch_write(cl, b->dst, b->cols, ISS_WHO_IMA | (ima->owner >= 0 ? ima->owner : 0));
         uint64_t t = stream_words(cl, b->dst, b->cols, when);
         b->port_free = t;
         b->out_end_prev = t;
@@ -520,4 +521,20 @@ void iss_ima_write(iss_core_t *c, uint32_t off, uint32_t val)
         break;
     }
     ima->regs[off / 4] = val;
+}
+
+/* For the debugger's `monitor periph`. */
+uint32_t iss_ima_describe(iss_cluster_t *cl, char *buf, uint32_t cap)
+{
+    static const char *const names[] = {"idle", "acquired", "programming weights", "running"};
+    struct iss_ima *ima = cl->ima;
+    int n = snprintf(buf, cap, "ima: %s", ima->state < 4 ? names[ima->state] : "?");
+    if (ima->owner >= 0)
+        n += snprintf(buf + n, cap - (uint32_t)n, " by core %d", ima->owner);
+    if (ima->state == ST_RUNNING)
+        n += snprintf(buf + n, cap - (uint32_t)n, ", job batch on array %u: %u of %u jobs in, %u out",
+                      ima->b.array, ima->b.in_done, ima->b.njobs, ima->b.out_done);
+    n += snprintf(buf + n, cap - (uint32_t)n, "; %llu jobs done, %llu weight words programmed\n",
+                  (unsigned long long)ima->stats.jobs, (unsigned long long)ima->stats.words_programmed);
+    return n < 0 ? 0 : (uint32_t)n < cap ? (uint32_t)n : cap - 1;
 }

@@ -231,7 +231,8 @@ uint64_t iss_tcdm_grant(iss_cluster_t *cl, uint32_t addr, uint64_t t);
 /* Debugger (debug.c). Stop reasons of iss_debug_stop_t.reason. */
 enum iss_debug_reason {
     DBG_NONE = 0, DBG_BREAK, DBG_HWBREAK, DBG_WATCH_WRITE, DBG_WATCH_READ, DBG_WATCH_ACCESS,
-    DBG_STEP, DBG_BLOCKED,
+    DBG_STEP, DBG_BLOCKED, DBG_PASSED,
+    DBG_THROUGH = 100,        /* internal (debug.c) */
 };
 /* Who wrote memory, for iss_debug_watch_write: a core id, or a model | the core it works for. */
 #define ISS_WHO_DMA 0x100
