@@ -30,12 +30,29 @@ void *iss_host_ptr(iss_cluster_t *cl, uint32_t addr, uint32_t len)
     return NULL;
 }
 
-uint64_t iss_core_now(iss_core_t *c) { return c->block_base; }
+uint64_t iss_core_now(iss_core_t *c) { return c->access_time; }
 
+/* True when the peripheral access being handled can take effect now, at c->access_time.
+ * When Unicorn keeps the pc exact in callbacks (memory hooks exist: the cycle model's), that
+ * cycle is the block's start plus the static cycles before the access and the block's stalls
+ * so far (less this access's own latency). Otherwise the access stops the core without
+ * retiring and runs again as the first instruction of a block, whose start cycle is exact. */
 bool iss_exact_time(iss_core_t *c)
 {
+    if (c->cl->exact_pc) {
+        uint32_t pc = 0;
+        uc_reg_read(c->uc, UC_RISCV_REG_PC, &pc);
+        if (pc >= c->blk_addr && pc < c->blk_addr + c->blk_size) {
+            iss_counts_t before;
+            iss_range_counts(c, c->blk_addr, pc, &before);
+            c->access_time = c->block_base + before.cycles + c->blk_stalls - c->cl->cfg.periph_latency;
+            c->replay = false;
+            return true;
+        }
+    }
     if (c->replay) {
         c->replay = false;
+        c->access_time = c->block_base;
         return true;
     }
     c->replay = true;
@@ -48,7 +65,7 @@ void iss_core_sleep(iss_core_t *c, enum iss_wait wait, uint32_t arg)
     c->state = CORE_SLEEPING;
     c->wait = wait;
     c->wait_arg = arg;
-    c->sleep_start = c->block_base;   /* the access is the first instruction of its block */
+    c->sleep_start = c->access_time;
     c->replay = true;                 /* the blocked access re-executes on wake-up */
     c->resume = true;
     iss_core_stop(c, STOP_BLOCKED);
@@ -201,6 +218,12 @@ void iss_perf_config(iss_core_t *c, uint32_t pcer, uint32_t pcmr)
         iss_core_stall(core, ((iss_core_t *)core)->cl->cfg.periph_latency);                \
         iss_##name##_write(uc, off, size, val, core);                                      \
     }
+/* Present on the peripheral ranges so that Unicorn syncs the pc before their accesses. */
+static void sync_pc_hook(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value, void *core)
+{
+    (void)uc; (void)type; (void)addr; (void)size; (void)value; (void)core;
+}
+
 PERIPH_WRAPPERS(periph)
 PERIPH_WRAPPERS(demux)
 PERIPH_WRAPPERS(soc)
@@ -224,6 +247,8 @@ iss_cluster_t *iss_create(const iss_config_t *cfg, char *err, int errlen)
     cl->l2 = mmap(NULL, cfg->l2_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     for (int m = 0; m < ISS_NUM_MUTEX; m++)
         cl->mutex_owner[m] = -1;
+    /* the cycle model's memory hooks already make every access take Unicorn's slow path */
+    cl->exact_pc = cfg->timing_model && (cfg->l2_latency || cfg->bank_conflicts);
     if (cfg->bank_conflicts) {
         /* the window must cover the skew between cores: 4 quanta, a power of two */
         uint32_t w = 1024;
@@ -257,6 +282,11 @@ iss_cluster_t *iss_create(const iss_config_t *cfg, char *err, int errlen)
             (cfg->l2_latency &&
              !map(uc, uc_hook_add(uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)iss_hook_l2_access, c,
                                   ISS_L2_BASE, ISS_L2_BASE + cfg->l2_size - 1), "L2 hook", err, errlen)) ||
+            (cl->exact_pc &&
+             (!map(uc, uc_hook_add(uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)sync_pc_hook, c,
+                                   ISS_CLUSTER_PERIPH_BASE, ISS_DEMUX_BASE + ISS_DEMUX_SIZE - 1), "pc hook", err, errlen) ||
+              !map(uc, uc_hook_add(uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)sync_pc_hook, c,
+                                   ISS_SOC_PERIPH_BASE, ISS_SOC_PERIPH_BASE + ISS_SOC_PERIPH_SIZE - 1), "pc hook", err, errlen))) ||
             (cfg->bank_conflicts &&
              (!map(uc, uc_hook_add(uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)iss_hook_tcdm_access, c,
                                    ISS_TCDM_BASE, ISS_TCDM_BASE + cfg->tcdm_size - 1), "TCDM hook", err, errlen) ||

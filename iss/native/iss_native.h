@@ -94,6 +94,7 @@ typedef struct iss_core {
     /* time */
     uint64_t cycles;          /* local cycle counter (includes the current block) */
     uint64_t block_base;      /* cycles at the start of the current block */
+    uint64_t access_time;     /* cycle of the peripheral access being handled (iss_core_now) */
     uint64_t slice_end;
     iss_counts_t cnt;
     uint64_t sleep_total;     /* cycles spent asleep */
@@ -181,6 +182,7 @@ typedef struct iss_cluster {
     uint64_t *bank_slots;
     uint32_t bank_window;
 
+    bool exact_pc;            /* memory hooks sync the pc: accesses are timed without replay */
     struct iss_dma *dma;      /* cluster DMA state (dma.c) */
     struct iss_timer *timer;  /* cluster timer state (timer.c) */
     struct iss_ima *ima;      /* IMA state (ima.c) */
