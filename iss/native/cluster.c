@@ -503,9 +503,12 @@ int iss_run(iss_cluster_t *cl, uint64_t max_slices)
             cl->result = RUN_DEADLOCK;
             break;
         }
-        uint64_t horizon = (next == UINT64_MAX ? c->cycles : next) + cl->cfg.quantum;
-        if (cl->timed_len && cl->timed[0].when < horizon)
-            horizon = cl->timed[0].when;
+        /* a peripheral's completion is one more party the core may run ahead of by at most a
+         * quantum: it happens when the slowest core reaches it, in time order */
+        uint64_t base = next == UINT64_MAX ? c->cycles : next;
+        if (cl->timed_len && cl->timed[0].when < base)
+            base = cl->timed[0].when;
+        uint64_t horizon = base + cl->cfg.quantum;
         if (cl->cfg.max_cycles) {
             if (c->cycles >= cl->cfg.max_cycles) {
                 iss_output_flush_all(cl);
