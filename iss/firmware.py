@@ -159,7 +159,8 @@ def build_program(src_dir: Path, out_elf: Path, defines: dict[str, str | int] | 
 
 def program_names() -> list[str]:
     """Names of the programs under firmware/ (one directory each)."""
-    return sorted(p.name for p in FIRMWARE_DIR.iterdir() if p.is_dir())
+    # a directory with a GENERATED file is built by its generator (it names which), not alone
+    return sorted(p.name for p in FIRMWARE_DIR.iterdir() if p.is_dir() and not (p / "GENERATED").exists())
 
 
 def build_all(out_dir: Path, jobs: int = 2, names: list[str] | None = None) -> list[Path]:
