@@ -69,11 +69,11 @@ def make_config(opts: mobilenet.Options, sets: list[str]) -> config_mod.Config:
     return config_mod.from_dict(data)
 
 
-def run_one(opts: mobilenet.Options, cfg, label: str):
+def run_one(opts: mobilenet.Options, cfg, label: str, trace: Path | None = None):
     t0 = time.perf_counter()
     b = mobilenet.build(opts, cfg)
     t_build = time.perf_counter() - t0
-    inf, cl = mobilenet.run(b, progress=True)
+    inf, cl = mobilenet.run(b, progress=True, trace=trace)
     r = inf.result
     golden = b.golden[b.layers[-1].name].ravel()
     out = mobilenet.read_outputs(cl, b, [b.layers[-1].name])[b.layers[-1].name].ravel()
@@ -101,6 +101,7 @@ def main() -> int:
     ap.add_argument("--no-baseline", action="store_true", help="skip the all-software baseline")
     ap.add_argument("--out", type=Path, default=ROOT / "build" / "report")
     ap.add_argument("--set", action="append", default=[], help="config override section.key=value")
+    ap.add_argument("--trace", type=Path, help="write a Perfetto trace of the heterogeneous inference there")
     args = ap.parse_args()
 
     wall0 = time.perf_counter()
@@ -110,7 +111,7 @@ def main() -> int:
         cfg = make_config(opts, args.set)
         print(f"host: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
               f"Python {platform.python_version()}")
-        het_b, het = run_one(opts, cfg, "heterogeneous")
+        het_b, het = run_one(opts, cfg, "heterogeneous", args.trace)
         sw = sw_b = None
         if not args.no_baseline:
             sw_b, sw = run_one(mobilenet.Options(mapping="SOFTWARE", **base), cfg, "software")

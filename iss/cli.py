@@ -2,6 +2,9 @@
 
     iss run FIRMWARE.elf [--cores N] [--config FILE] [--set K=V] [--max-cycles N]
                          [--signature FILE] [--prefix] [--quiet] [--dump-config] [--gdb PORT]
+                         [--trace FILE.json] [--itrace FILE [--itrace-cycles A:B | --itrace-function NAME |
+                         --itrace-markers M1:M2]] [--vcd FILE]
+    iss report TRACE.json [--out DIR] [--vcd FILE] [--top N] [--no-plots]
     iss build [--out DIR] [NAME ...]
     iss regmap [--write]
 
@@ -16,7 +19,7 @@ import sys
 from pathlib import Path
 
 from . import config as config_mod
-from .errors import IssError, OutputFileError, ToolchainError
+from .errors import ConfigError, IssError, OutputFileError, ToolchainError
 
 EXIT_INTERNAL = 119
 
@@ -42,6 +45,33 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--dump-config", action="store_true", help="print the effective config and exit")
     run.add_argument("--gdb", type=int, metavar="PORT",
                      help="wait for gdb on 127.0.0.1:PORT before the first instruction (0: any free port)")
+    tr = run.add_argument_group("tracing (docs/tracing.md)")
+    tr.add_argument("--trace", metavar="FILE.json",
+                    help="write a timeline (Chrome trace-event JSON: ui.perfetto.dev, chrome://tracing)")
+    tr.add_argument("--trace-min-cycles", type=int, default=0, metavar="N",
+                    help="function spans shorter than N cycles are merged or left out of the timeline "
+                         "(the profile keeps every call; default 0)")
+    tr.add_argument("--trace-max-spans", type=int, default=500_000, metavar="N",
+                    help="keep at most the N longest function spans (default 500000)")
+    tr.add_argument("--trace-ima-jobs", type=int, default=4, metavar="N",
+                    help="IMA jobs of each batch drawn with their stream-in/compute/stream-out (default 4)")
+    tr.add_argument("--trace-sample", type=int, default=1000, metavar="CYCLES",
+                    help="period of the counter samples (default 1000)")
+    tr.add_argument("--itrace", metavar="FILE", help="write an instruction trace (restrict it with a window)")
+    tr.add_argument("--itrace-cycles", metavar="A:B", help="window: cycles A to B-1 of each core")
+    tr.add_argument("--itrace-function", metavar="NAME", help="window: while a core is inside NAME()")
+    tr.add_argument("--itrace-markers", metavar="M1:M2",
+                    help="window: from firmware marker M1 to the next marker M2 (iss_marker)")
+    tr.add_argument("--itrace-limit", type=int, default=1_000_000, metavar="N",
+                    help="instructions kept at most (default 1000000)")
+    tr.add_argument("--vcd", metavar="FILE", help="write core states, functions and accelerator states as VCD")
+
+    report = sub.add_parser("report", help="utilisation, profile and plots from a trace of iss run --trace")
+    report.add_argument("trace", help="trace file written by iss run --trace")
+    report.add_argument("--out", metavar="DIR", help="directory of the PNG plots (default: beside the trace)")
+    report.add_argument("--vcd", metavar="FILE", help="also write the trace as VCD")
+    report.add_argument("--top", type=int, default=25, help="functions listed (default 25)")
+    report.add_argument("--no-plots", action="store_true", help="do not write the PNG plots")
 
     build = sub.add_parser("build", help="build the firmware programs under firmware/")
     build.add_argument("--out", default="build/firmware", help="output directory")
@@ -94,10 +124,27 @@ def cmd_run(args) -> int:
     cluster = Cluster(cfg).load(args.elf)
     if args.signature:   # refuse before the run, not after it
         _check_signature(cluster, args.signature)
-    if args.gdb is not None:
-        result = cluster.serve_gdb(args.gdb, stdout=sys.stdout)
-    else:
-        result = cluster.run(stdout=sys.stdout)
+    tracer = _tracer(cluster, args)   # also refuses before the run
+    error = None
+    try:
+        if args.gdb is not None:
+            result = cluster.serve_gdb(args.gdb, stdout=sys.stdout)
+        else:
+            result = cluster.run(stdout=sys.stdout)
+    except IssError as e:
+        if tracer is None:
+            raise
+        error, result = e, None       # the trace of a failed run is written too
+    write_error = None
+    if tracer is not None:
+        try:
+            _write_traces(tracer, args, result, error)
+        except IssError as e:
+            write_error = e
+    if error is not None:
+        if write_error is not None:
+            print(f"iss: {write_error.kind}: {write_error.message}", file=sys.stderr)
+        raise error
     if args.signature:
         _write_signature(cluster, args.signature)
     if not args.quiet:
@@ -107,7 +154,81 @@ def cmd_run(args) -> int:
         if args.profile:
             print(_profile_text(cluster, result), file=sys.stderr)
         print(f"iss: {result.summary()}", file=sys.stderr)
+    if write_error is not None:       # the run's result is printed above
+        raise write_error
     return result.exit_code
+
+
+def _tracer(cluster, args):
+    """The trace recorder the options ask for (None: no tracing); refuses bad options and
+    unwritable outputs before the run."""
+    from .trace import ItraceWindow, TraceOptions, Tracer, check_writable
+
+    window = [("--itrace-cycles", args.itrace_cycles), ("--itrace-function", args.itrace_function),
+              ("--itrace-markers", args.itrace_markers)]
+    for opt, val in window:
+        if val is not None and not args.itrace:
+            raise ConfigError(f"{opt} restricts the instruction trace: give --itrace FILE too")
+    if not (args.trace or args.itrace or args.vcd):
+        return None
+    for opt in ("trace_min_cycles", "trace_max_spans", "trace_ima_jobs", "trace_sample", "itrace_limit"):
+        if getattr(args, opt) < 0:
+            raise ConfigError(f"--{opt.replace('_', '-')} must be >= 0")
+    for path, what in ((args.trace, "trace file"), (args.itrace, "instruction trace"), (args.vcd, "VCD file")):
+        if path:
+            check_writable(path, what)
+    opts = TraceOptions(timeline=bool(args.trace or args.vcd), min_cycles=args.trace_min_cycles,
+                        max_spans=args.trace_max_spans, ima_jobs=args.trace_ima_jobs,
+                        sample_cycles=args.trace_sample, itrace_limit=args.itrace_limit,
+                        itrace=ItraceWindow.from_args(args.itrace_cycles, args.itrace_function,
+                                                      args.itrace_markers) if args.itrace else None)
+    return Tracer(cluster, opts)
+
+
+def _write_traces(tracer, args, result, error) -> None:
+    from .trace import write_itrace
+
+    data = tracer.finish(result, error)
+    notes = []
+    if args.trace:
+        size = data.write_json(args.trace)
+        dropped = f", {data.meta['dropped_spans']} short spans left out" if data.meta.get("dropped_spans") else ""
+        notes.append(f"iss: trace: {args.trace} ({len(data.spans)} spans{dropped}, {size / 1e6:.1f} MB)")
+    if args.vcd:
+        from .vcd import write_vcd
+
+        n = write_vcd(data, args.vcd)
+        notes.append(f"iss: vcd: {args.vcd} ({n} value changes)")
+    if args.itrace:
+        n = write_itrace(data, args.itrace, tracer.cl.program.symbols)
+        more = f", {data.itrace_dropped} over --itrace-limit not written" if data.itrace_dropped else ""
+        notes.append(f"iss: itrace: {args.itrace} ({n} instructions{more})")
+    if not args.quiet:
+        for line in notes:
+            print(line, file=sys.stderr)
+
+
+def cmd_report(args) -> int:
+    from . import report
+    from .trace import TraceData, check_writable
+
+    out_pngs = None if args.no_plots else report.outputs(args.trace, args.out)
+    if out_pngs:
+        for p in out_pngs:
+            check_writable(p, "plot")
+    if args.vcd:
+        check_writable(args.vcd, "VCD file")
+    data = TraceData.load(args.trace)
+    print(report.text(data, top=args.top))
+    if out_pngs:
+        report.plot(data, *out_pngs)
+        print(f"plots: {out_pngs[0]} {out_pngs[1]}")
+    if args.vcd:
+        from .vcd import write_vcd
+
+        n = write_vcd(data, args.vcd)
+        print(f"vcd: {args.vcd} ({n} value changes)")
+    return 0
 
 
 def _profile_text(cluster, result) -> str:
@@ -158,7 +279,8 @@ def cmd_regmap(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"run": cmd_run, "build": cmd_build, "regmap": cmd_regmap}[args.command](args)
+        return {"run": cmd_run, "build": cmd_build, "regmap": cmd_regmap,
+                "report": cmd_report}[args.command](args)
     except IssError as e:
         sys.stdout.flush()
         print(f"iss: {e.kind}: {e.message}", file=sys.stderr)

@@ -199,6 +199,7 @@ class Cluster:
             raise IssError(f"cannot create the cluster: {self._ffi.string(err).decode()}")
         self._handle = self._ffi.gc(handle, self._lib.iss_destroy)
         self.program: Program | None = None
+        self._chunk_hooks: list[Callable[[], None]] = []   # run(): after every chunk (iss.trace)
 
     # ---- memory ----
     def memory_regions(self) -> list[tuple[int, int, str]]:
@@ -330,6 +331,8 @@ class Cluster:
                 if stdout is not None:
                     stdout.write(text)
                     stdout.flush()
+            for hook in self._chunk_hooks:
+                hook()
             if on_chunk is not None:
                 on_chunk()
             if res != RUN_CONTINUE:

@@ -91,6 +91,12 @@ class DebuggerError(IssError):
     kind = "gdb"
 
 
+class TraceFileError(IssError):
+    """`iss report`: the file is missing, not JSON, or not a trace written by `iss run --trace`."""
+    exit_code = 114
+    kind = "trace file error"
+
+
 ALL_ERRORS = [ConfigError, FirmwareFileError, ElfFormatError, ElfTargetError, ElfLayoutError,
               IllegalInstructionError, MemoryFaultError, MaxCyclesError, DeadlockError,
-              PeripheralError, ToolchainError, OutputFileError, DebuggerError]
+              PeripheralError, ToolchainError, OutputFileError, DebuggerError, TraceFileError]

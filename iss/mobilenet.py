@@ -738,10 +738,25 @@ def read_outputs(cluster: Cluster, b: Build, names: list[str] | None = None) -> 
     return out
 
 
-def run(b: Build, config: Config | None = None, progress: bool = False, stdout=None) -> tuple[Inference, Cluster]:
-    """Runs the built firmware; returns the inference's figures and the cluster (for read_outputs)."""
+def layer_regions(b: Build) -> list[tuple[int, int, str]]:
+    """Named trace regions: layer k lies between the firmware's markers 2k and 2k + 1."""
+    regions = [(2 * k, 2 * k + 1, f"{l.name} ({l.kind})") for k, l in enumerate(b.layers)]
+    regions.append((MARK_SETUP, MARK_START, "IMA weight programming"))
+    return regions
+
+
+def run(b: Build, config: Config | None = None, progress: bool = False, stdout=None,
+        trace: str | Path | None = None) -> tuple[Inference, Cluster]:
+    """Runs the built firmware; returns the inference's figures and the cluster (for read_outputs).
+    With trace, writes a Chrome/Perfetto trace there with every layer as a named span."""
+    from .trace import TraceOptions, Tracer, check_writable
+
     config = config or b.config
     cl = Cluster(config).load(b.elf)
+    tracer = None
+    if trace is not None:
+        check_writable(trace, "--trace")
+        tracer = Tracer(cl, TraceOptions(marker_spans=layer_regions(b)))
     n = len(b.layers)
     tty = sys.stderr.isatty()
     state = {"shown": -1, "t0": time.perf_counter()}
@@ -760,6 +775,9 @@ def run(b: Build, config: Config | None = None, progress: bool = False, stdout=N
             print("\r" + text if tty else text, end="" if tty else "\n", file=sys.stderr, flush=True)
 
     res = cl.run(stdout=stdout, on_chunk=on_chunk if progress else None)
+    if tracer is not None:
+        size = tracer.finish(res).write_json(trace)
+        print(f"trace: {trace} ({size / 1e6:.1f} MB): open it in https://ui.perfetto.dev", file=sys.stderr)
     if progress and tty:
         print(file=sys.stderr)
     if res.exit_code != 0:

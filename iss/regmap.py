@@ -78,7 +78,13 @@ BLOCKS: tuple[Block, ...] = (
           (Reg("NB_CORES", 0xF0, "ro", "number of cores started in this run (--cores)"),
            Reg("MARKER", 0xF4, "wo",
                "write an id: the simulator records the time and the activity counters there "
-               "(regions of a run for reports and energy; extension of this simulator)"))),
+               "(regions of a run for reports and energy; extension of this simulator)"),
+           Reg("TRACE_BEGIN", 0xF8, "wo",
+               "write the address of a NUL-terminated name (TCDM or L2, up to 63 characters): "
+               "the calling core opens a span of that name on the trace timeline (docs/tracing.md; "
+               "extension of this simulator)"),
+           Reg("TRACE_END", 0xFC, "wo",
+               "write any value: the calling core closes its last open span (extension of this simulator)"))),
     Block("EU_CORE", EU_DEMUX + 0x000,
           "Event unit v3, core area of the calling core (demux view). A load from a *_WAIT "
           "register blocks the core until (BUFFER & MASK) != 0 and returns the masked buffer.",

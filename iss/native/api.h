@@ -131,3 +131,54 @@ uint32_t iss_patch_word(uint32_t w);
 uint32_t iss_dma_describe(iss_cluster_t *cl, char *buf, uint32_t cap);
 uint32_t iss_ima_describe(iss_cluster_t *cl, char *buf, uint32_t cap);
 uint32_t iss_dwa_describe(iss_cluster_t *cl, char *buf, uint32_t cap);
+
+/* ---- tracing (trace.c, docs/tracing.md) ---- */
+/* Kinds of iss_trace_event_t (the meaning of who, a, b, c, d per kind is in trace.c's users). */
+enum iss_trace_kind {
+    ISS_TR_FUNC = 1,      /* who core, a function entry, b depth, c calls (merged), d merged */
+    ISS_TR_SLEEP = 2,     /* who core, a wait kind, b wait argument, c depth */
+    ISS_TR_USER = 3,      /* who core, a name id, b depth, d 1: still open at the end */
+    ISS_TR_DMA = 4,       /* who core, a bytes, b 1 to TCDM | 2 2-D, c enqueue cycle, d id */
+    ISS_TR_IMA_BATCH = 5, /* who core, a array, b jobs, c rows << 32 | columns, d pipelined */
+    ISS_TR_IMA_PROG = 6,  /* who core, a array, b rows, c columns */
+    ISS_TR_IMA_IN = 7,    /* who core, a job, b array */
+    ISS_TR_IMA_CMP = 8,
+    ISS_TR_IMA_OUT = 9,
+    ISS_TR_DWA = 10,      /* who core, a h << 16 | w, b channels, c stride | pad << 8, d MACs */
+    ISS_TR_SAMPLE = 11,   /* t0 time, a running cores, c TCDM contention, d instructions (sums) */
+};
+typedef struct iss_trace_config {
+    uint32_t events;          /* record timeline events (else only the profile and itrace) */
+    uint32_t ima_jobs;        /* jobs of each IMA batch with their own spans */
+    uint64_t min_cycles;      /* shorter function spans are merged or left out of the timeline */
+    uint64_t sample_cycles;   /* counter sample period, 0: none */
+    uint32_t it_mode;         /* instruction trace: 0 off, 1 all, 2 cycles, 3 function, 4 markers */
+    uint32_t it_func;         /* function window: its entry */
+    uint64_t it_a, it_b;      /* cycle window [a, b), or the markers opening and closing it */
+    uint64_t it_limit;        /* records kept at most (0: no limit) */
+} iss_trace_config_t;
+typedef struct iss_trace_event {
+    uint64_t t0, t1;
+    uint32_t kind, who;
+    uint32_t a, b;
+    uint64_t c, d;
+} iss_trace_event_t;
+typedef struct iss_itrace_rec {
+    uint64_t cycle;
+    uint32_t pc, insn;           /* insn as in the ELF (the simulator's rewriting undone) */
+    uint32_t rd_value, mem_addr, mem_value;
+    uint8_t core, rd, mem, mem_size;   /* mem: 0 none, 1 load, 2 store */
+} iss_itrace_rec_t;
+/* funcs: the sorted function entries of the program. Before the run. */
+int iss_trace_enable(iss_cluster_t *cl, const iss_trace_config_t *cfg, const uint32_t *funcs, uint32_t nfuncs);
+uint32_t iss_trace_take(iss_cluster_t *cl, iss_trace_event_t *out, uint32_t cap);
+uint32_t iss_trace_pending(iss_cluster_t *cl);
+uint64_t iss_itrace_take(iss_cluster_t *cl, iss_itrace_rec_t *out, uint64_t cap);
+uint64_t iss_itrace_pending(iss_cluster_t *cl);
+uint64_t iss_itrace_dropped(iss_cluster_t *cl);
+/* After the run: closes every open frame and firmware span at its core's last cycle. */
+void iss_trace_finish(iss_cluster_t *cl);
+uint32_t iss_trace_name(iss_cluster_t *cl, uint32_t id, char *buf, uint32_t cap);
+/* Per-function profile of one core: every call counted (returns the number of functions). */
+uint32_t iss_trace_stats(iss_cluster_t *cl, uint32_t core, uint32_t *func, uint64_t *calls, uint64_t *incl,
+                         uint64_t *excl, uint64_t *sleep, uint32_t cap);

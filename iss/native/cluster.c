@@ -79,6 +79,8 @@ void iss_core_wake(iss_core_t *c, uint64_t when)
     uint64_t asleep = c->sleep_start + cfg->sleep_cycles;
     uint64_t t = (when > asleep ? when : asleep) + cfg->wakeup_cycles;
     c->sleep_total += t - c->sleep_start;
+    if (c->cl->trace)
+        iss_trace_sleep(c, c->sleep_start, t);
     if (c->blk) {   /* the profile charges the sleep to the instruction that slept */
         c->blk->prof_cycles += t - c->sleep_start;
         c->blk->prof_sleep += t - c->sleep_start;
@@ -325,6 +327,7 @@ void iss_destroy(iss_cluster_t *cl)
     iss_ima_free(cl);
     iss_dwa_free(cl);
     iss_debug_free(cl);
+    iss_trace_free(cl);
     free(cl);
 }
 
@@ -482,6 +485,8 @@ static void after_slice(iss_cluster_t *cl, iss_core_t *c, uc_err e)
     }
     if (cl->dbg)
         iss_debug_after_slice(c, c->stop);
+    if (cl->trace)
+        iss_trace_after_slice(c, c->stop);
     c->stop = STOP_NONE;
 }
 
@@ -520,6 +525,8 @@ int iss_run(iss_cluster_t *cl, uint64_t max_slices)
         }
         c->slice_end = horizon;
         c->stop = STOP_NONE;
+        if (cl->trace)
+            iss_trace_before_slice(c);
         uc_err e = uc_emu_start(c->uc, c->pc, UNTIL_NEVER, 0, 0);
         cl->slices++;
         after_slice(cl, c, e);
@@ -678,6 +685,8 @@ void iss_record_marker(iss_cluster_t *cl, iss_core_t *c, uint32_t id)
     iss_ima_get_stats(cl, &m->ima);
     iss_dwa_get_stats(cl, &m->dwa);
     iss_dma_get_stats(cl, &m->dma);
+    if (cl->trace)
+        iss_trace_marker(cl, c, id);
 }
 
 uint32_t iss_markers(iss_cluster_t *cl, iss_marker_t *out, uint32_t cap)

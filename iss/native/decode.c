@@ -242,6 +242,16 @@ static bool decode_block(iss_core_t *c, iss_block_t *b, uint32_t addr, uint32_t 
     }
     b->last_rd = d.rd;
     b->last_is_load = d.kind == K_LOAD;
+    /* for tracing: calls link through ra or t0, returns jump through them without linking */
+    if (d.kind == K_JUMP || d.kind == K_JALR) {
+        uint32_t link = (1u << 1) | (1u << 5);
+        if (d.rd == 1 || d.rd == 5)
+            b->last_flow = ISS_FLOW_CALL;
+        else if (d.rd == 0 && d.kind == K_JALR && (d.reads & link))
+            b->last_flow = ISS_FLOW_RET;
+        else if (d.rd == 0)
+            b->last_flow = ISS_FLOW_JUMP;
+    }
     if (is_cond_branch(last, last_len))
         b->fallthrough = addr + size;
     return !patched;

@@ -160,6 +160,9 @@ static void on_complete(iss_cluster_t *cl, void *arg, uint64_t when)
     d->transfers++;
     d->bytes += x.len;
     d->busy_cycles += when - x.started;
+    if (cl->trace)
+        iss_trace_emit(cl, ISS_TR_DMA, x.core, x.started, when, x.len, x.to_tcdm | x.is_2d << 1,
+                       x.enqueued, x.id);
     if (--d->inflight[x.id] == 0 && x.event)
         iss_deliver_events(cl, x.broadcast ? ~0u : 1u << x.core, 1u << ISS_EVT_DMA0, when);
     if (d->count)

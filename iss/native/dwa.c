@@ -171,6 +171,9 @@ static void finish(iss_cluster_t *cl, void *arg, uint64_t when)
     iss_debug_watch_write(cl, d->out, d->oh * d->ow * d->c, ISS_WHO_DWA | (d->owner >= 0 ? d->owner : 0));
     d->stats.jobs++;
     d->stats.busy_cycles += when - d->started;
+    if (cl->trace)
+        iss_trace_emit(cl, ISS_TR_DWA, d->owner >= 0 ? (uint32_t)d->owner : 0, d->started, when, d->h << 16 | d->w,
+                       d->c, d->stride | d->pad << 8, (uint64_t)d->oh * d->ow * 9 * d->c);
     d->regs[REG(FINISHED_JOBS)]++;
     set_state(d, ST_IDLE, -1);
     iss_deliver_events(cl, (uint32_t)((1ull << cl->cfg.num_cores) - 1), 1u << ISS_EVT_ACC1, when);

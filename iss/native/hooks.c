@@ -37,6 +37,8 @@ void iss_core_stall(iss_core_t *c, uint64_t cycles)
         c->blk->prof_cycles += cycles;
 }
 
+static inline void block_enter(iss_core_t *c, iss_block_t *b, uint32_t addr);
+
 void iss_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *core)
 {
     iss_core_t *c = core;
@@ -55,6 +57,16 @@ void iss_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *core)
         iss_core_stop(c, STOP_SLICE);
         return;
     }
+    if (__builtin_expect(c->trace_on, 0)) {  /* tracing: calls, returns, windows (trace.c) */
+        iss_trace_block(c, b, (uint32_t)addr);
+        return;
+    }
+    block_enter(c, b, (uint32_t)addr);
+}
+
+/* Time and counts of a block entry: the dynamic costs, then the block's static counts. */
+static inline void block_enter(iss_core_t *c, iss_block_t *b, uint32_t addr)
+{
     const iss_config_t *cfg = &c->cl->cfg;
     uint64_t dyn = 0;
     if (c->prev_fallthrough && c->prev_fallthrough != addr) {   /* the branch was taken */
@@ -72,8 +84,8 @@ void iss_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *core)
     }
     c->block_base = c->cycles + dyn;
     c->blk = b;
-    c->blk_addr = (uint32_t)addr;
-    c->blk_size = size;
+    c->blk_addr = addr;
+    c->blk_size = b->size;
     c->blk_accesses = 0;
     c->blk_stalls = 0;
     c->cycles = c->block_base + b->cnt.cycles;
@@ -85,12 +97,15 @@ void iss_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *core)
     c->prev_last_is_load = b->last_is_load;
 }
 
+void iss_block_enter(iss_core_t *c, iss_block_t *b, uint32_t addr) { block_enter(c, b, addr); }
+
 /* The current block stopped before pc: what follows was counted but did not run. */
 void iss_unwind_tail(iss_core_t *c, uint32_t pc)
 {
     uint32_t end = c->blk_addr + c->blk_size;
     c->prev_fallthrough = 0;
     c->prev_last_rd = 0;
+    c->prev_flow = 0;
     if (pc < c->blk_addr || pc >= end)
         return;
     iss_counts_t tail;

@@ -49,6 +49,7 @@ struct iss_ima {
     uint32_t pw_x, pw_y;                   /* next weight word of the window */
     uint64_t pw_busy_until;
     uint32_t pw_array;
+    uint64_t pw_start;                     /* tracing: the window's first word */
     ima_batch_t b;
     int8_t *inbuf;                         /* the inputs of the job being streamed in */
     uint64_t ready_at;                     /* the last programmed word is verified then */
@@ -254,6 +255,9 @@ static void finish(iss_cluster_t *cl, void *arg, uint64_t when)
     if ((uint32_t)(uintptr_t)arg != ima->gen)
         return;
     ima->stats.busy_cycles += when - ima->b.started;
+    if (cl->trace)
+        iss_trace_emit(cl, ISS_TR_IMA_BATCH, ima->owner >= 0 ? (uint32_t)ima->owner : 0, ima->b.started, when,
+                       ima->b.array, ima->b.njobs, (uint64_t)ima->b.rows << 32 | ima->b.cols, ima->b.pipelined);
     set_state(ima, ST_IDLE, -1);
     iss_deliver_events(cl, (uint32_t)((1ull << cl->cfg.num_cores) - 1), 1u << ISS_EVT_ACC0, when);
 }
@@ -280,6 +284,12 @@ static void port_op(iss_cluster_t *cl, void *arg, uint64_t when)
         uint64_t prev_end = i ? b->cmp_end[(i - 1) % OUT_BUFS] : 0;
         uint64_t ready = t + cl->cfg.ima_fifo_cycles;
         b->cmp_end[i % OUT_BUFS] = (ready > prev_end ? ready : prev_end) + cl->cfg.ima_mvm_cycles;
+        if (cl->trace) {
+            uint32_t who = ima->owner >= 0 ? (uint32_t)ima->owner : 0;
+            iss_trace_ima_job(cl, ISS_TR_IMA_IN, who, i, b->array, when, t);
+            iss_trace_ima_job(cl, ISS_TR_IMA_CMP, who, i, b->array, b->cmp_end[i % OUT_BUFS] - cl->cfg.ima_mvm_cycles,
+                              b->cmp_end[i % OUT_BUFS]);
+        }
         ima->stats.bytes_in += b->rows;
         step_address(&b->src, &b->in_a, &b->in_b, ima->regs[REG(ALPHA_IN_LENGTH)],
                      ima->regs[REG(ALPHA_IN_STRIDE)], ima->regs[REG(BETA_IN_LENGTH)],
@@ -291,6 +301,8 @@ static void port_op(iss_cluster_t *cl, void *arg, uint64_t when)
         iss_debug_watch_write(cl, b->dst, b->cols, ISS_WHO_IMA | (ima->owner >= 0 ? ima->owner : 0));
         uint64_t t = stream_words(cl, b->dst, b->cols, when);
         b->port_free = t;
+        if (cl->trace)
+            iss_trace_ima_job(cl, ISS_TR_IMA_OUT, ima->owner >= 0 ? (uint32_t)ima->owner : 0, i, b->array, when, t);
         b->out_end_prev = t;
         ima->stats.jobs++;
         ima->stats.mvm_cells += (uint64_t)b->rows * b->cols;
@@ -389,6 +401,7 @@ static void submit_plot(struct iss_ima *ima, iss_core_t *c, uint32_t word)
         ima->pw_x = x0;
         ima->pw_y = y0;
         ima->pw_array = r[REG(ARRAY_SEL)];
+        ima->pw_start = c->cycles > ima->pw_busy_until ? c->cycles : ima->pw_busy_until;
         set_state(ima, ST_PROGRAMMING, (int32_t)c->id);
     }
     for (int k = 0; k < 8; k++)
@@ -413,6 +426,9 @@ static void submit_plot(struct iss_ima *ima, iss_core_t *c, uint32_t word)
         if (++ima->pw_y >= r[REG(P_START_Y)] + r[REG(P_HIGHT)]) {
             set_state(ima, ST_IDLE, -1);   /* window complete: the IMA is released, */
             ima->ready_at = ima->pw_busy_until;   /* and computes once the last word is in */
+            if (ima->cl->trace)
+                iss_trace_emit(ima->cl, ISS_TR_IMA_PROG, c->id, ima->pw_start, ima->ready_at, ima->pw_array,
+                               r[REG(P_HIGHT)], r[REG(P_WIDTH)], 0);
         }
     }
 }

@@ -46,6 +46,8 @@
 #define ISS_CLUSTER_CTRL_BASE 0x10200000u
 #define ISS_CLUSTER_CTRL_NB_CORES 0xF0u /* ro: number of cores started in this run (--cores) */
 #define ISS_CLUSTER_CTRL_MARKER 0xF4u /* wo: write an id: the simulator records the time and the activity counters there (regions of a run for reports and energy; extension of this simulator) */
+#define ISS_CLUSTER_CTRL_TRACE_BEGIN 0xF8u /* wo: write the address of a NUL-terminated name (TCDM or L2, up to 63 characters): the calling core opens a span of that name on the trace timeline (docs/tracing.md; extension of this simulator) */
+#define ISS_CLUSTER_CTRL_TRACE_END 0xFCu /* wo: write any value: the calling core closes its last open span (extension of this simulator) */
 
 /* EU_CORE: Event unit v3, core area of the calling core (demux view). A load from a *_WAIT register blocks the core until (BUFFER & MASK) != 0 and returns the masked buffer. */
 #define ISS_EU_CORE_BASE 0x10204000u

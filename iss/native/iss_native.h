@@ -70,6 +70,7 @@ typedef struct iss_block {
     uint8_t last_rd;          /* register written by the last instruction (0: none) */
     uint8_t last_is_load;
     uint8_t first_is_jalr;
+    uint8_t last_flow;        /* ISS_FLOW_*: the last instruction calls, returns or jumps */
     uint32_t first_reads;     /* registers read by the first instruction (bit mask) */
     iss_counts_t cnt;         /* static counts of one execution */
     uint64_t execs;           /* profile: executions */
@@ -133,6 +134,8 @@ typedef struct iss_core {
 
     iss_block_cache_t blocks;
     bool dbg_held;            /* a debugger keeps this core from running */
+    bool trace_on;            /* tracing: the block hook takes iss_trace_block (trace.c) */
+    uint8_t prev_flow;        /* tracing: last_flow of the previous block */
 } iss_core_t;
 
 typedef struct iss_fault_info {
@@ -194,6 +197,8 @@ typedef struct iss_cluster {
     struct iss_debug *dbg;
     bool dbg_stop;            /* a debugger stop: iss_run returns RUN_DEBUG_STOP */
     uint32_t dbg_watches;     /* watchpoints set */
+
+    struct iss_trace *trace;  /* tracing (trace.c); NULL when off */
 
     /* statistics */
     uint64_t slices;
@@ -259,6 +264,25 @@ static inline bool iss_debug_watch_core(iss_core_t *c, uint32_t addr, uint32_t l
 {
     return __builtin_expect(c->cl->dbg_watches != 0, 0) && iss_debug_core_access(c, addr, len, rd, wr);
 }
+/* Tracing (trace.c). Control flow of a block's last instruction (iss_block_t.last_flow). */
+enum { ISS_FLOW_NONE = 0, ISS_FLOW_CALL, ISS_FLOW_RET, ISS_FLOW_JUMP };
+typedef struct iss_trace iss_trace_t;
+/* The block hook's accounting of a block entry (hooks.c), for the tracing slow path. */
+void iss_block_enter(iss_core_t *c, iss_block_t *b, uint32_t addr);
+void iss_trace_block(iss_core_t *c, iss_block_t *b, uint32_t addr);
+void iss_trace_before_slice(iss_core_t *c);
+void iss_trace_after_slice(iss_core_t *c, int stop);
+void iss_trace_sleep(iss_core_t *c, uint64_t start, uint64_t end);
+void iss_trace_marker(iss_cluster_t *cl, iss_core_t *c, uint32_t id);
+void iss_trace_user(iss_core_t *c, bool begin, uint32_t ptr, uint32_t addr);
+void iss_trace_free(iss_cluster_t *cl);
+/* An event of a model (DMA, accelerators); nothing when the timeline is off. */
+void iss_trace_emit(iss_cluster_t *cl, uint32_t kind, uint32_t who, uint64_t t0, uint64_t t1,
+                    uint32_t a, uint32_t b, uint64_t c, uint64_t d);
+/* A phase of one IMA job (ISS_TR_IMA_IN/CMP/OUT); only the first jobs of a batch are kept. */
+void iss_trace_ima_job(iss_cluster_t *cl, uint32_t kind, uint32_t who, uint32_t job, uint32_t array,
+                       uint64_t t0, uint64_t t1);
+
 /* CSR access by number (the rewritten numbers of patch.h for mhartid and the counters). */
 bool iss_csr_read(iss_core_t *c, uint32_t csr, uint32_t *val);
 void iss_csr_write(iss_core_t *c, uint32_t csr, uint32_t val);

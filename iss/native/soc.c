@@ -88,6 +88,12 @@ void iss_periph_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t val, 
             iss_record_marker(((iss_core_t *)core)->cl, core, (uint32_t)val);
         return;
     }
+    if (off == ISS_CLUSTER_CTRL_TRACE_BEGIN || off == ISS_CLUSTER_CTRL_TRACE_END) {
+        if (iss_exact_time(core))   /* spans start and end at their exact cycle (trace.c) */
+            iss_trace_user(core, off == ISS_CLUSTER_CTRL_TRACE_BEGIN, (uint32_t)val,
+                           ISS_CLUSTER_PERIPH_BASE + (uint32_t)off);
+        return;
+    }
     if (off >= ISS_DMA_GLOBAL_OFFSET && off < ISS_DMA_GLOBAL_OFFSET + ISS_DMA_VIEW_SIZE) {
         iss_dma_write(core, ISS_DMA_GLOBAL | (uint32_t)(off - ISS_DMA_GLOBAL_OFFSET), size, (uint32_t)val);
         return;

@@ -87,6 +87,20 @@ static inline void iss_marker(uint32_t id)
     iss_reg_write(ISS_CLUSTER_CTRL_BASE + ISS_CLUSTER_CTRL_MARKER, id);
 }
 
+/* Open a span named `name` (a string that stays in memory, up to 63 characters) on the calling
+ * core's span track of the trace timeline (iss run --trace, docs/tracing.md); spans nest.
+ * A simulator extension: without --trace it costs one store. */
+static inline void iss_trace_begin(const char *name)
+{
+    iss_reg_write(ISS_CLUSTER_CTRL_BASE + ISS_CLUSTER_CTRL_TRACE_BEGIN, (uint32_t)(uintptr_t)name);
+}
+
+/* Close the calling core's last open span. */
+static inline void iss_trace_end(void)
+{
+    iss_reg_write(ISS_CLUSTER_CTRL_BASE + ISS_CLUSTER_CTRL_TRACE_END, 0);
+}
+
 /* ---- barrier, fork/join ---- */
 
 /* Inside a function run by iss_fork: wait until every core of the fork has arrived (one load
