@@ -30,6 +30,16 @@ void *iss_host_ptr(iss_cluster_t *cl, uint32_t addr, uint32_t len)
     return NULL;
 }
 
+uint8_t *iss_tcdm_ptr(iss_cluster_t *cl, uint32_t addr, uint64_t len)
+{
+    uint64_t end = (uint64_t)addr + len;
+    if (addr >= ISS_TCDM_BASE && end <= (uint64_t)ISS_TCDM_BASE + cl->cfg.tcdm_size)
+        return cl->tcdm + (addr - ISS_TCDM_BASE);
+    if (end <= cl->cfg.tcdm_size)   /* the alias at 0 */
+        return cl->tcdm + addr;
+    return NULL;
+}
+
 uint64_t iss_core_now(iss_core_t *c) { return c->access_time; }
 
 /* True when the peripheral access being handled can take effect now, at c->access_time.

@@ -69,26 +69,14 @@ static void refuse(struct iss_dwa *d, iss_core_t *c, uint32_t code, uint32_t off
     iss_fault(c, FAULT_PERIPH, DWA_ADDR(off), "depthwise accelerator refuses: %s", msg);
 }
 
-static uint8_t *tcdm_at(iss_cluster_t *cl, uint32_t addr)
-{
-    return cl->tcdm + (addr >= ISS_TCDM_BASE ? addr - ISS_TCDM_BASE : addr);
-}
-
-static bool in_tcdm(iss_cluster_t *cl, uint32_t addr, uint64_t len)
-{
-    uint64_t end = (uint64_t)addr + len;
-    return (addr >= ISS_TCDM_BASE && end <= (uint64_t)ISS_TCDM_BASE + cl->cfg.tcdm_size) ||
-           end <= cl->cfg.tcdm_size;
-}
-
 /* ---- numerics ---- */
 
 static void compute(iss_cluster_t *cl, struct iss_dwa *d)
 {
-    const int8_t *in = (const int8_t *)tcdm_at(cl, d->in);
-    const int8_t *wt = (const int8_t *)tcdm_at(cl, d->wt);
-    int8_t *out = (int8_t *)tcdm_at(cl, d->out);
-    const uint8_t *bias = d->bias ? tcdm_at(cl, d->bias) : NULL;
+    const int8_t *in = (const int8_t *)iss_tcdm_ptr(cl, d->in, (uint64_t)d->h * d->w * d->c);
+    const int8_t *wt = (const int8_t *)iss_tcdm_ptr(cl, d->wt, 9ull * d->c);
+    int8_t *out = (int8_t *)iss_tcdm_ptr(cl, d->out, (uint64_t)d->oh * d->ow * d->c);
+    const uint8_t *bias = d->bias ? iss_tcdm_ptr(cl, d->bias, 4ull * d->c) : NULL;
     for (uint32_t y = 0; y < d->oh; y++)
         for (uint32_t x = 0; x < d->ow; x++)
             for (uint32_t ch = 0; ch < d->c; ch++) {
@@ -228,7 +216,7 @@ static void trigger(iss_cluster_t *cl, struct iss_dwa *d, iss_core_t *c)
         {d->bias, d->bias ? 4ull * d->c : 0, ISS_DWA_BIAS_ADDR, "bias"},
     };
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
-        if (t[i].len && !in_tcdm(cl, t[i].addr, t[i].len))
+        if (t[i].len && !iss_tcdm_ptr(cl, t[i].addr, t[i].len))
             return refuse(d, c, ISS_DWA_ERR_ADDRESS, t[i].reg, "%s 0x%08x..0x%08x is outside the TCDM",
                           t[i].what, t[i].addr, (uint32_t)(t[i].addr + t[i].len - 1));
     d->started = iss_core_now(c);

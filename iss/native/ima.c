@@ -145,18 +145,6 @@ static uint64_t stream_words(iss_cluster_t *cl, uint32_t addr, uint32_t len, uin
     return t;
 }
 
-static uint32_t tcdm_off(iss_cluster_t *cl, uint32_t addr)
-{
-    return addr >= ISS_TCDM_BASE ? addr - ISS_TCDM_BASE : addr;   /* the alias at 0 */
-}
-
-static bool in_tcdm(iss_cluster_t *cl, uint32_t addr, uint32_t len)
-{
-    uint64_t end = (uint64_t)addr + len;
-    return (addr >= ISS_TCDM_BASE && end <= (uint64_t)ISS_TCDM_BASE + cl->cfg.tcdm_size) ||
-           end <= cl->cfg.tcdm_size;
-}
-
 static void step_address(uint32_t *addr, uint32_t *a, uint32_t *b, uint32_t alen, uint32_t astride,
                          uint32_t blen, uint32_t bstride)
 {
@@ -275,7 +263,7 @@ static void port_op(iss_cluster_t *cl, void *arg, uint64_t when)
         for (uint32_t r = 0; r < b->rolls; r++)
             for (uint32_t f = 0; f < b->feats; f++) {
                 uint32_t a = b->src + r * b->roll_stride + f * b->src_stride;
-                memcpy(buf + k, cl->tcdm + tcdm_off(cl, a), b->line);
+                memcpy(buf + k, iss_tcdm_ptr(cl, a, b->line), b->line);
                 k += b->line;
                 t = stream_words(cl, a, b->line, t);
             }
@@ -297,7 +285,7 @@ static void port_op(iss_cluster_t *cl, void *arg, uint64_t when)
         b->in_done++;
     } else {
         uint32_t i = b->out_done;
-        memcpy(cl->tcdm + tcdm_off(cl, b->dst), b->outbuf[i % OUT_BUFS], b->cols);
+        memcpy(iss_tcdm_ptr(cl, b->dst, b->cols), b->outbuf[i % OUT_BUFS], b->cols);
         iss_debug_watch_write(cl, b->dst, b->cols, ISS_WHO_IMA | (ima->owner >= 0 ? ima->owner : 0));
         uint64_t t = stream_words(cl, b->dst, b->cols, when);
         b->port_free = t;
@@ -350,10 +338,10 @@ static void trigger(struct iss_ima *ima, iss_core_t *c)
     uint32_t src = r[REG(J_SRC_ADDR)], dst = r[REG(J_DST_ADDR)], ia = 0, ib = 0, oa = 0, ob = 0;
     uint64_t span = (uint64_t)(rolls - 1) * r[REG(JOB_FEAT_STRIDE)] + (uint64_t)(feats - 1) * r[REG(J_SRC_STRID)] + line;
     for (uint32_t j = 0; j < r[REG(NUM_JOBS)]; j++) {
-        if (span > 0xFFFFFFFFu || !in_tcdm(cl, src, (uint32_t)span))
+        if (span > 0xFFFFFFFFu || !iss_tcdm_ptr(cl, src, span))
             return refuse(ima, c, ISS_IMA_ERR_ADDRESS, ISS_IMA_J_SRC_ADDR, "job %u reads 0x%08x..0x%08x, outside the TCDM",
                           j, src, (uint32_t)(src + span - 1));
-        if (!in_tcdm(cl, dst, w))
+        if (!iss_tcdm_ptr(cl, dst, w))
             return refuse(ima, c, ISS_IMA_ERR_ADDRESS, ISS_IMA_J_DST_ADDR, "job %u writes 0x%08x..0x%08x, outside the TCDM",
                           j, dst, dst + w - 1);
         step_address(&src, &ia, &ib, r[REG(ALPHA_IN_LENGTH)], r[REG(ALPHA_IN_STRIDE)], r[REG(BETA_IN_LENGTH)], r[REG(BETA_IN_STRIDE)]);

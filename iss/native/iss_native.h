@@ -206,6 +206,9 @@ typedef struct iss_cluster {
 
 /* ---- internal interfaces between the C files ---- */
 void *iss_host_ptr(iss_cluster_t *cl, uint32_t addr, uint32_t len);
+/* len bytes of the TCDM at addr (TCDM addresses or the alias at 0), NULL if not all in it:
+ * the accelerators' streams may only touch the TCDM. */
+uint8_t *iss_tcdm_ptr(iss_cluster_t *cl, uint32_t addr, uint64_t len);
 iss_block_t *iss_block_lookup(iss_core_t *c, uint32_t addr, uint32_t size);
 void iss_block_cache_clear(iss_core_t *c);
 void iss_range_counts(iss_core_t *c, uint32_t start, uint32_t end, iss_counts_t *out);
