@@ -258,3 +258,86 @@ def test_ri5cy_performance_counters(timing_elf):
     # cycles: 52 instructions + 10 load-use + 9 taken x 2 + csrw PCMR (1 cycle)
     assert got["cycles"] == 52 + 10 + 18
     assert got["rvc"] >= 1   # the assembler compresses some of them
+
+
+BANK = """
+    .option norelax
+    .section .text.init, "ax"
+    .globl _start
+_start:
+    csrr  a0, mhartid
+    andi  a0, a0, 0x1f
+    li    t0, 0x10204000              /* event unit, demux view */
+    li    t1, 1 << 16
+    sw    t1, 0(t0)                   /* MASK = barrier event */
+    la    a1, shared                  /* both cores load this word: one bank */
+    la    a2, times
+    slli  a3, a0, 3
+    add   a2, a2, a3                  /* times[core] = {loop start, loop end} */
+    li    t2, 8                       /* iterations */
+    bnez  a0, late
+    li    t1, 3
+    sw    t1, 0x200(t0)               /* barrier 0 TRIGGER_MASK = cores 0, 1 */
+    sw    t1, 0x20C(t0)               /* TARGET_MASK */
+    j     arrive
+late:
+    li    t3, 200                     /* core 1 arrives last */
+1:  addi  t3, t3, -1
+    bnez  t3, 1b
+arrive:
+    lw    t3, 0x21C(t0)               /* barrier: core 1 goes on at T+2, core 0 wakes at T+4 */
+    beqz  a0, start                   /* core 0 (from T+4): taken, 3 cycles */
+    nop                               /* core 1 (from T+2): not taken 1 + 4 nops = 5 cycles, */
+    nop                               /* so both reach start at T+7 */
+    nop
+    nop
+start:
+    csrr  s4, mcycle
+    j     loop
+loop:
+    lw    t1, 0(a1)                   /* first instruction of its block: wants the block's start cycle */
+    addi  t2, t2, -1
+    bnez  t2, loop
+    csrr  s5, mcycle
+    sw    s4, 0(a2)
+    sw    s5, 4(a2)
+    bnez  a0, park
+    li    t0, 0x1A1040A0
+    li    t1, 0x80000000
+    sw    t1, 0(t0)
+park:
+    wfi
+    j     park
+    .bss
+    .balign 4
+    .globl times, shared
+times: .space 16
+shared: .word 0
+"""
+
+
+def test_bank_conflict_stalls_the_second_access_to_a_bank_by_one_cycle():
+    """Two cores load the same TCDM word in the same cycle: the bank serves one, the other
+    waits one cycle (counted as TCDM contention); with bank conflicts off, nobody waits."""
+    BUILD.mkdir(parents=True, exist_ok=True)
+    src = BUILD / "timing-bank.S"
+    elf = src.with_suffix(".elf")
+    src.write_text(BANK)
+    subprocess.run(["riscv64-unknown-elf-gcc", "-march=rv32imc_zicsr_zifencei", "-mabi=ilp32", "-nostdlib",
+                    "-T", str(Path(__file__).parent.parent / "runtime" / "link.ld"), src, "-o", elf],
+                   check=True, capture_output=True)
+    loops, conts = {}, {}
+    for banks in (False, True):
+        cl = Cluster(Config().replace(cluster={"cores": 2}, timing={"bank_conflicts": banks})).load(elf)
+        r = cl.run()
+        t = [int.from_bytes(cl.read(cl.symbol("times") + 4 * i, 4), "little") for i in range(4)]
+        loops[banks] = (t[1] - t[0], t[3] - t[2])
+        conts[banks] = [c.tcdm_contention for c in r.cores]
+        if banks:
+            starts = (t[0], t[2])
+    # j (2) + 8 x (lw 1, addi 1, bnez 3; the last not taken: 1) + the closing csrr (4)
+    expected = 2 + 8 * 5 - 2 + 4
+    assert loops[False] == (expected, expected) and conts[False] == [0, 0]
+    assert starts[0] == starts[1]                       # the loops start in the same cycle
+    assert sorted(loops[True]) == [expected, expected + 1]
+    assert sorted(conts[True]) == [0, 1]
