@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SOURCES = ["cluster.c", "hooks.c", "decode.c", "event_unit.c", "soc.c", "dma.c", "timer.c", "ima.c",
+SOURCES = ["cluster.c", "output.c", "perf.c", "hooks.c", "decode.c", "event_unit.c", "soc.c", "dma.c", "timer.c", "ima.c",
            "ima_noise.c", "dwa.c", "debug.c",
            "trace.c"]
 HEADERS = ["api.h", "iss_native.h", "iss_archi.h", "patch.h"]

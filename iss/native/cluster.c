@@ -100,122 +100,6 @@ void iss_core_wake(iss_core_t *c, uint64_t when)
     c->wait = WAIT_NONE;
 }
 
-/* ---- output ---- */
-
-static void out_append(iss_cluster_t *cl, const char *s, uint32_t n)
-{
-    if (cl->out_len + n > cl->out_cap) {
-        uint32_t cap = cl->out_cap ? cl->out_cap : 4096;
-        while (cap < cl->out_len + n)
-            cap *= 2;
-        cl->out = realloc(cl->out, cap);
-        cl->out_cap = cap;
-    }
-    memcpy(cl->out + cl->out_len, s, n);
-    cl->out_len += n;
-}
-
-static void flush_line(iss_cluster_t *cl, uint32_t core)
-{
-    iss_core_t *o = &cl->cores[core];
-    if (cl->cfg.prefix_output) {
-        char pre[16];
-        int n = snprintf(pre, sizeof pre, "[core %u] ", core);
-        out_append(cl, pre, (uint32_t)n);
-    }
-    out_append(cl, o->line, o->line_len);
-    if (!o->line_len || o->line[o->line_len - 1] != '\n')
-        out_append(cl, "\n", 1);
-    o->line_len = 0;
-}
-
-void iss_output_char(iss_core_t *c, uint32_t core, char ch)
-{
-    iss_core_t *o = &c->cl->cores[core];
-    o->line[o->line_len++] = ch;
-    if (ch == '\n' || o->line_len == sizeof o->line)
-        flush_line(c->cl, core);
-}
-
-void iss_output_flush_all(iss_cluster_t *cl)
-{
-    for (uint32_t i = 0; i < cl->cfg.num_cores; i++)
-        if (cl->cores[i].line_len)
-            flush_line(cl, i);
-}
-
-uint32_t iss_take_output(iss_cluster_t *cl, char *buf, uint32_t cap)
-{
-    uint32_t n = cl->out_len < cap ? cl->out_len : cap;
-    memcpy(buf, cl->out, n);
-    memmove(cl->out, cl->out + n, cl->out_len - n);
-    cl->out_len -= n;
-    return n;
-}
-
-void iss_end_run(iss_cluster_t *cl, iss_core_t *c, int32_t status)
-{
-    if (cl->result == RUN_CONTINUE) {
-        cl->result = RUN_EXIT;
-        cl->exit_status = status;
-        cl->exit_core = c->id;
-    }
-    iss_core_stop(c, STOP_EXIT);
-}
-
-/* ---- RI5CY performance counters ---- */
-
-static uint64_t perf_source(iss_core_t *c, unsigned ev)
-{
-    switch (ev) {
-    case 0: return c->cycles - c->sleep_total;   /* a clock-gated core does not count */
-    case 1: return c->cnt.instret;
-    case 2: return c->cnt.ld_stall;
-    case 3: return c->cnt.jmp_stall;
-    case 5: return c->cnt.loads;
-    case 6: return c->cnt.stores;
-    case 7: return c->cnt.jumps;
-    case 8: return c->cnt.branches;
-    case 9: return c->cnt.taken;
-    case 10: return c->cnt.rvc;
-    case 16: return c->cnt.tcdm_cont;
-    default: return 0;   /* 4 IMISS: instruction caches are not modelled */
-    }
-}
-
-static bool perf_counting(iss_core_t *c, unsigned n)
-{
-    return (c->pcmr & 1) && (c->pcer >> n & 1);
-}
-
-uint32_t iss_perf_read(iss_core_t *c, unsigned n)
-{
-    if (n >= ISS_NUM_PERF)
-        return 0;
-    uint64_t v = c->perf_acc[n];
-    if (perf_counting(c, n))
-        v += perf_source(c, n) - c->perf_base[n];
-    return (uint32_t)v;
-}
-
-void iss_perf_write(iss_core_t *c, unsigned n, uint32_t val)
-{
-    if (n >= ISS_NUM_PERF)
-        return;
-    c->perf_acc[n] = val;
-    c->perf_base[n] = perf_source(c, n);
-}
-
-void iss_perf_config(iss_core_t *c, uint32_t pcer, uint32_t pcmr)
-{
-    for (unsigned n = 0; n < ISS_NUM_PERF; n++) {   /* freeze, then restart with new config */
-        c->perf_acc[n] = iss_perf_read(c, n);
-        c->perf_base[n] = perf_source(c, n);
-    }
-    c->pcer = pcer;
-    c->pcmr = pcmr;
-}
-
 /* ---- peripheral accesses: a fixed latency on top of the peripheral's behaviour ---- */
 
 #define PERIPH_WRAPPERS(name)                                                              \
@@ -370,6 +254,16 @@ void iss_set_htif(iss_cluster_t *cl, uint32_t tohost, uint32_t fromhost)
 {
     cl->tohost = tohost;
     cl->fromhost = fromhost;
+}
+
+void iss_end_run(iss_cluster_t *cl, iss_core_t *c, int32_t status)
+{
+    if (cl->result == RUN_CONTINUE) {
+        cl->result = RUN_EXIT;
+        cl->exit_status = status;
+        cl->exit_core = c->id;
+    }
+    iss_core_stop(c, STOP_EXIT);
 }
 
 /* ---- the scheduler ---- */
