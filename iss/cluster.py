@@ -5,7 +5,6 @@ scheduler run in chunks of slices, draining the program's output between chunks.
 from __future__ import annotations
 
 import math
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,7 @@ from . import config as config_mod
 from .energy import EnergyModel
 from .errors import (DeadlockError, IllegalInstructionError, IssError, MaxCyclesError,
                      MemoryFaultError, PeripheralError)
-from .loader import Program, Symbols, load_elf
+from .loader import Program, load_elf
 from .native import load as load_native
 from .regmap import REGIONS
 

@@ -23,6 +23,18 @@ def fw():
     return build
 
 
+def assemble(source: str, elf: Path, *link: str) -> Path:
+    """Assembles a bare-metal test program (its own _start) into elf, linked with the runtime's
+    linker script unless other link arguments are given."""
+    src = Path(elf).with_suffix(".S")
+    src.parent.mkdir(parents=True, exist_ok=True)
+    src.write_text(source)
+    link = link or ("-T", str(ROOT / "runtime" / "link.ld"))
+    subprocess.run(["riscv64-unknown-elf-gcc", "-march=rv32imc_zicsr_zifencei", "-mabi=ilp32", "-nostdlib",
+                    *link, str(src), "-o", str(elf)], check=True, capture_output=True)
+    return Path(elf)
+
+
 def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """Runs the iss command as a user would, capturing its output."""
     return subprocess.run([sys.executable, "-m", "iss", *map(str, args)], capture_output=True,

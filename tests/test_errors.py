@@ -5,9 +5,8 @@ import struct
 
 import pytest
 
-from iss import firmware
 
-from .conftest import BUILD, run_cli
+from .conftest import BUILD, assemble, run_cli
 
 
 def check(r, code, *fragments):
@@ -52,12 +51,7 @@ def test_non_riscv_elf(fw, tmp_path):
 
 
 def test_segment_outside_memory_map(tmp_path):
-    src = tmp_path / "far.S"
-    src.write_text(".globl _start\n_start: j _start\n")
-    elf = tmp_path / "far.elf"
-    import subprocess
-    subprocess.run(["riscv64-unknown-elf-gcc", "-march=rv32imc", "-mabi=ilp32", "-nostdlib",
-                    "-Wl,-N", "-Ttext=0x80000000", src, "-o", elf], check=True)
+    elf = assemble(".globl _start\n_start: j _start\n", tmp_path / "far.elf", "-Wl,-N", "-Ttext=0x80000000")
     check(run_cli("run", elf), 104, "segment 0x80000000", "outside the memory map")
 
 
@@ -103,12 +97,7 @@ def test_unknown_firmware_name_in_build():
 @pytest.mark.parametrize("insn, shown", [("ebreak", "ebreak"), ("c.ebreak", "ebreak"),
                                          (".word 0x0000007f", "illegal instruction 0x0000007f")])
 def test_traps_name_the_instruction(tmp_path, insn, shown):
-    import subprocess
-    src = tmp_path / "t.S"
-    src.write_text(f".globl _start\n_start:\n nop\n{insn}\n")
-    elf = tmp_path / "t.elf"
-    subprocess.run(["riscv64-unknown-elf-gcc", "-march=rv32imc", "-mabi=ilp32", "-nostdlib",
-                    "-T", str(BUILD.parent.parent / "runtime" / "link.ld"), src, "-o", elf], check=True)
+    elf = assemble(f".globl _start\n_start:\n nop\n{insn}\n", tmp_path / "t.elf")
     check(run_cli("run", elf, "--cores", "1"), 105, shown, "core 0", "<_start+0x")
 
 

@@ -1,9 +1,7 @@
 """Run summary, per-core statistics and the flat profile."""
-import subprocess
-
 from iss import Cluster, Config
 
-from .conftest import ROOT, run_cli
+from .conftest import assemble, run_cli
 
 
 def test_profile_accounts_for_every_cycle_of_every_core(fw):
@@ -25,8 +23,7 @@ def test_profile_finds_the_hot_function(fw):
 
 
 def test_firmware_mcycle_agrees_with_the_summary(tmp_path):
-    src = tmp_path / "end.S"
-    src.write_text("""
+    elf = assemble("""
     .option norelax
     .globl _start
 _start:
@@ -40,10 +37,7 @@ _start:
     .bss
     .globl result
 result: .word 0
-""")
-    elf = tmp_path / "end.elf"
-    subprocess.run(["riscv64-unknown-elf-gcc", "-march=rv32imc_zicsr_zifencei", "-mabi=ilp32", "-nostdlib",
-                    "-T", str(ROOT / "runtime" / "link.ld"), src, "-o", elf], check=True)
+""", tmp_path / "end.elf")
     cl = Cluster(Config().replace(cluster={"cores": 1})).load(elf)
     r = cl.run()
     mcycle = int.from_bytes(cl.read(cl.symbol("result"), 4), "little")

@@ -6,14 +6,13 @@ The harness runs SNIPPET on core 0 between two reads of mcycle. The second read 
 """
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from iss import Cluster, Config
 
-from .conftest import BUILD
+from .conftest import BUILD, assemble
 
 HARNESS = """
     .option norelax
@@ -87,13 +86,7 @@ def timing_elf():
     BUILD.mkdir(parents=True, exist_ok=True)
 
     def build(key: str, snippet: str) -> Path:
-        src = BUILD / f"timing-{key}.S"
-        elf = src.with_suffix(".elf")
-        src.write_text(HARNESS.replace("{snippet}", snippet))
-        subprocess.run(["riscv64-unknown-elf-gcc", "-march=rv32imc_zicsr_zifencei", "-mabi=ilp32",
-                        "-nostdlib", "-T", str(Path(__file__).parent.parent / "runtime" / "link.ld"),
-                        src, "-o", elf], check=True, capture_output=True)
-        return elf
+        return assemble(HARNESS.replace("{snippet}", snippet), BUILD / f"timing-{key}.elf")
     return build
 
 
@@ -175,13 +168,7 @@ times: .space 16
 
 
 def test_barrier_releases_waiters_at_last_arrival_plus_wakeup():
-    BUILD.mkdir(parents=True, exist_ok=True)
-    src = BUILD / "timing-barrier.S"
-    elf = src.with_suffix(".elf")
-    src.write_text(BARRIER.replace("{delay}", "300"))
-    subprocess.run(["riscv64-unknown-elf-gcc", "-march=rv32imc_zicsr_zifencei", "-mabi=ilp32", "-nostdlib",
-                    "-T", str(Path(__file__).parent.parent / "runtime" / "link.ld"), src, "-o", elf],
-                   check=True, capture_output=True)
+    elf = assemble(BARRIER.replace("{delay}", "300"), BUILD / "timing-barrier.elf")
     cfg = Config().replace(cluster={"cores": 2})
     cl = Cluster(cfg).load(elf)
     r = cl.run()
@@ -319,13 +306,7 @@ shared: .word 0
 def test_bank_conflict_stalls_the_second_access_to_a_bank_by_one_cycle():
     """Two cores load the same TCDM word in the same cycle: the bank serves one, the other
     waits one cycle (counted as TCDM contention); with bank conflicts off, nobody waits."""
-    BUILD.mkdir(parents=True, exist_ok=True)
-    src = BUILD / "timing-bank.S"
-    elf = src.with_suffix(".elf")
-    src.write_text(BANK)
-    subprocess.run(["riscv64-unknown-elf-gcc", "-march=rv32imc_zicsr_zifencei", "-mabi=ilp32", "-nostdlib",
-                    "-T", str(Path(__file__).parent.parent / "runtime" / "link.ld"), src, "-o", elf],
-                   check=True, capture_output=True)
+    elf = assemble(BANK, BUILD / "timing-bank.elf")
     loops, conts = {}, {}
     for banks in (False, True):
         cl = Cluster(Config().replace(cluster={"cores": 2}, timing={"bank_conflicts": banks})).load(elf)

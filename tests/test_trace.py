@@ -3,7 +3,6 @@ firmware spans, the instruction trace windows, the report and its plots, VCD, an
 from __future__ import annotations
 
 import json
-import subprocess
 from collections import defaultdict
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from iss import Cluster, Config, bottleneck
 from iss.trace import TraceData, TraceOptions, Tracer, code_symbols
 
-from .conftest import ROOT, run_cli
+from .conftest import assemble, run_cli
 
 K = 500                        # firmware/trace_split/burn.S: BURN_K
 ONE_N, THREE_N = 4 * K + 1, 3 * (4 * K + 1)
@@ -197,11 +196,7 @@ word: .word 0
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    d = tmp_path_factory.mktemp("tiny")
-    (d / "tiny.S").write_text(TINY)
-    subprocess.run(["riscv64-unknown-elf-gcc", "-march=rv32imc_zicsr_zifencei", "-mabi=ilp32", "-nostdlib",
-                    "-T", str(ROOT / "runtime" / "link.ld"), d / "tiny.S", "-o", d / "tiny.elf"], check=True)
-    return d / "tiny.elf"
+    return assemble(TINY, tmp_path_factory.mktemp("tiny") / "tiny.elf")
 
 
 def itrace(path) -> list[list[str]]:
