@@ -192,31 +192,32 @@ class Protocol:
             return E_MEMORY
 
     def _write_memory_hex(self, arg: bytes) -> bytes:
-        head, sep, data = arg.partition(b":")
-        if not sep:
-            raise Malformed("M expects addr,length:data")
-        addr, n = self._addr_len(head)
-        try:
-            raw = bytes.fromhex(data.decode())
-        except ValueError:
-            raise Malformed("bad hexadecimal data") from None
-        if len(raw) != n:
-            raise Malformed("data length differs from the length given")
-        try:
-            self.target.write_memory(addr, raw)
-        except TargetError:
-            return E_MEMORY
-        return b"OK"
+        return self._write_memory(arg, b"M", self._hex_data)
 
     def _write_memory_binary(self, arg: bytes) -> bytes:
-        head, sep, data = arg.partition(b":")
-        if not sep:
-            raise Malformed("X expects addr,length:data")
-        addr, n = self._addr_len(head)
+        return self._write_memory(arg, b"X", self._binary_data)
+
+    @staticmethod
+    def _hex_data(data: bytes) -> bytes:
         try:
-            raw = unescape(data)
+            return bytes.fromhex(data.decode())
+        except ValueError:
+            raise Malformed("bad hexadecimal data") from None
+
+    @staticmethod
+    def _binary_data(data: bytes) -> bytes:
+        try:
+            return unescape(data)
         except ValueError:
             raise Malformed("bad escape") from None
+
+    def _write_memory(self, arg: bytes, packet: bytes, decode) -> bytes:
+        """M and X: addr,length:data, the data hex-encoded or binary-escaped."""
+        head, sep, data = arg.partition(b":")
+        if not sep:
+            raise Malformed(f"{packet.decode()} expects addr,length:data")
+        addr, n = self._addr_len(head)
+        raw = decode(data)
         if len(raw) != n:
             raise Malformed("data length differs from the length given")
         try:
