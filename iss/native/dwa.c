@@ -8,7 +8,6 @@
  * i.e. the 4-cycle inner loop per output pixel of the paper at stride 1 (3 new input beats and
  * one output beat). With bank-conflict modelling every beat's 4 words reserve their banks, one
  * column per timed callback. The input is read and the output written when the job ends. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,19 +54,8 @@ static void set_state(struct iss_dwa *d, uint32_t state, int32_t owner)
     d->regs[REG(RUNNING_TASK)] = (uint32_t)owner;
 }
 
-static void refuse(struct iss_dwa *d, iss_core_t *c, uint32_t code, uint32_t off, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static void refuse(struct iss_dwa *d, iss_core_t *c, uint32_t code, uint32_t off, const char *fmt, ...)
-{
-    char msg[140];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    d->regs[REG(ERROR)] = code;
-    iss_fault(c, FAULT_PERIPH, DWA_ADDR(off), "depthwise accelerator refuses: %s", msg);
-}
+#define refuse(d, c, code, off, ...) \
+    iss_refuse(c, &(d)->regs[REG(ERROR)], code, DWA_ADDR(off), "depthwise accelerator refuses", __VA_ARGS__)
 
 /* ---- numerics ---- */
 

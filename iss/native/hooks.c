@@ -39,6 +39,18 @@ void iss_core_stall(iss_core_t *c, uint64_t cycles)
 
 static inline void block_enter(iss_core_t *c, iss_block_t *b, uint32_t addr);
 
+void iss_refuse(iss_core_t *c, uint32_t *error_reg, uint32_t code, uint32_t addr, const char *who,
+                const char *fmt, ...)
+{
+    char msg[140];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    *error_reg = code;
+    iss_fault(c, FAULT_PERIPH, addr, "%s: %s", who, msg);
+}
+
 void iss_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *core)
 {
     iss_core_t *c = core;

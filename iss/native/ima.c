@@ -10,7 +10,6 @@
  * dependency: in_i for out_{i-1} (+ idle) or, pipelined, for the end of compute i-2 (the
  * input buffer is double); out_i for the end of compute i. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,19 +98,8 @@ static int8_t *weights(struct iss_ima *ima, uint32_t array)
 
 /* ---- errors and ownership ---- */
 
-static void refuse(struct iss_ima *ima, iss_core_t *c, uint32_t code, uint32_t off, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static void refuse(struct iss_ima *ima, iss_core_t *c, uint32_t code, uint32_t off, const char *fmt, ...)
-{
-    char msg[140];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    ima->regs[REG(ERROR)] = code;
-    iss_fault(c, FAULT_PERIPH, IMA_ADDR(off), "IMA refuses: %s", msg);
-}
+#define refuse(ima, c, code, off, ...) \
+    iss_refuse(c, &(ima)->regs[REG(ERROR)], code, IMA_ADDR(off), "IMA refuses", __VA_ARGS__)
 
 static void set_state(struct iss_ima *ima, uint32_t state, int32_t owner)
 {

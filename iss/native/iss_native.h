@@ -218,6 +218,10 @@ void iss_unwind_tail(iss_core_t *c, uint32_t pc);
 void iss_core_stall(iss_core_t *c, uint64_t cycles);
 void iss_fault(iss_core_t *c, enum iss_fault kind, uint32_t addr, const char *fmt, ...);
 void iss_core_stop(iss_core_t *c, enum iss_stop why);
+/* A peripheral refuses a command: its ERROR register gets code and the run stops with
+ * "who: message" naming the core and pc. */
+void iss_refuse(iss_core_t *c, uint32_t *error_reg, uint32_t code, uint32_t addr, const char *who,
+                const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 bool iss_exact_time(iss_core_t *c);
 void iss_core_sleep(iss_core_t *c, enum iss_wait wait, uint32_t arg);
 void iss_core_wake(iss_core_t *c, uint64_t when);
