@@ -46,6 +46,7 @@ enum isa_exec {
     EXEC_NATIVE = 0,    /* Unicorn executes it as it is */
     EXEC_TRAP,          /* rewritten to an illegal word, emulated in the trap hook (rare forms) */
     EXEC_HOOK,          /* rewritten to a no-op hint, emulated in the code hook just before it */
+    EXEC_REWRITE,       /* rewritten to an equivalent native instruction (isa_form_t.native) */
 };
 
 /* Register fields a format reads or writes (bit masks of isa_format_t.reads/.writes). */
@@ -87,6 +88,8 @@ typedef struct isa_form {
     const isa_format_t *fmt;
     isa_alu_fn alu;             /* CORE-V register forms; NULL otherwise */
     isa_run_fn run;             /* other emulated forms; NULL otherwise */
+    uint32_t (*native)(uint32_t w);  /* the word Unicorn executes instead (EXEC_REWRITE, or
+                                        after the hook of an EXEC_HOOK form); NULL: no-op */
 } isa_form_t;
 
 typedef struct isa_table {
