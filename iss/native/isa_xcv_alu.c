@@ -294,8 +294,8 @@ SIMD_FN(x_cmplt, S_LT) SIMD_FN(x_cmple, S_LE) SIMD_FN(x_cmpgtu, S_GTU) SIMD_FN(x
 SIMD_FN(x_cmpltu, S_LTU) SIMD_FN(x_cmpleu, S_LEU)
 
 /* Dot products: sum over lanes of rs1[i] * op2[i] (+ rd for sdot), kept to 32 bits.
- * funct5 bits 1:0 = 00 unsigned x unsigned, 01 unsigned x signed, 10 signed x signed;
- * funct5 = 1 0xxx are dot*, 1 0011 and up the accumulating sdot*. */
+ * funct5 0x10..0x12 = dotup, dotusp, dotsp; 0x13..0x15 = sdotup, sdotusp, sdotsp
+ * (up: unsigned x unsigned, usp: unsigned rs1 x signed op2, sp: signed x signed). */
 static uint32_t x_dot(uint32_t w, uint32_t rs1, uint32_t rs2, uint32_t rd)
 {
     unsigned f5 = w >> 27, kind = f5 < 0x13 ? f5 - 0x10 : f5 - 0x13;
