@@ -1,3 +1,4 @@
+#define _GNU_SOURCE   /* process_vm_readv */
 /* Execution of the instructions Unicorn does not know: the side table of rewritten words,
  * the per-core code hook that emulates CORE-V forms, direct register access, hardware loops
  * and the trap path (custom.h, docs/architecture.md). */
@@ -304,7 +305,7 @@ bool iss_custom_store(iss_core_t *c, uint32_t addr, unsigned size, uint32_t val)
 
 bool iss_hwloop_csr_read(iss_core_t *c, uint32_t csr, uint32_t *val)
 {
-    if (!(c->cl->exts >> EXT_XCVHWLP & 1) || csr < 0xCC0 || csr > 0xCC6 || csr == 0xCC3)
+    if (!(c->cl->exts >> EXT_XCVHWLP & 1) || c->cl->pulp_csrs || csr < 0xCC0 || csr > 0xCC6 || csr == 0xCC3)
         return false;
     unsigned l = (csr - 0xCC0) >> 2, what = (csr - 0xCC0) & 3;
     *val = what == 0 ? c->lp_start[l] : what == 1 ? c->lp_end[l] : c->lp_count[l];
