@@ -198,3 +198,5 @@ int iss_isa_info(uint32_t w, iss_isa_info_t *out);
 int iss_isa_form(uint32_t i, iss_isa_info_t *out, uint32_t *mask, uint32_t *match);
 /* The original instruction word at addr (never a rewrite); -1 if addr is not in memory. */
 int iss_code_word(iss_cluster_t *cl, uint32_t addr, uint32_t *word);
+/* Memory with every rewritten instruction shown as the program wrote it. */
+int iss_mem_read_code(iss_cluster_t *cl, uint32_t addr, uint8_t *data, uint32_t len);

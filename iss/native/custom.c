@@ -464,3 +464,31 @@ bool iss_custom_trap(iss_core_t *c, uint32_t ipc)
     }
     return false;
 }
+
+/* ---- for the debugger: memory as the program wrote it ---- */
+
+int iss_mem_read_code(iss_cluster_t *cl, uint32_t addr, uint8_t *data, uint32_t len)
+{
+    if (iss_mem_read(cl, addr, data, len))
+        return -1;
+    const iss_side_t *s = &cl->side;
+    if (!s->e || !len)
+        return 0;
+    uint64_t end = (uint64_t)addr + len;
+    for (uint64_t a = addr >= 2 ? (addr - 2) & ~1u : 0; a < end; a += 2) {
+        const iss_side_entry_t *e = iss_side_get(cl, (uint32_t)a);
+        if (!e)
+            continue;
+        uint32_t mem = 0;
+        const uint8_t *p = iss_host_ptr(cl, (uint32_t)a, 4);
+        if (!p)
+            continue;
+        memcpy(&mem, p, 4);
+        if (mem != e->rewritten)
+            continue;
+        for (unsigned k = 0; k < 4; k++)
+            if (a + k >= addr && a + k < end)
+                data[a + k - addr] = (uint8_t)(e->orig >> (8 * k));
+    }
+    return 0;
+}
