@@ -238,3 +238,41 @@ def test_unknown_core_isa_is_a_config_error():
     from iss.errors import ConfigError
     with pytest.raises(ConfigError, match=r"core\.isa must be one of 'rv32imc', 'corev', got 'rv64'"):
         Config().replace(core={"isa": "rv64"})
+
+
+def test_debugger_breaks_on_and_steps_through_custom_instructions_and_loop_ends():
+    from iss.gdbserver.target import Target
+
+    body = f"""
+    li    t1, 0
+    li    t2, 2
+    li    a0, 3
+    .balign 4
+    {hw(7, 0, 4, 10)}            /* cv.setup 0, a0, end +16: 3 instructions, 3 times */
+    addi  t1, t1, 1
+    .globl lp_max
+lp_max:
+    cv.max t3, t1, t2
+    addi  t4, t4, 1
+    sw    t4, 0(s0)
+"""
+    elf = assemble_corev(HEAD + body + TAIL.format(space=64), BUILD / "corev-gdb.elf")
+    cl = Cluster(Config().replace(cluster={"cores": 1})).load(elf)
+    at = cl.symbol("lp_max")
+    original = cl.read(at, 4)
+    t = Target(cl)
+    t.insert_point(0, at, 4)
+    t.resume({0}, set())
+    stop = t.run(lambda: False, lambda text: None)
+    assert stop.breakpoint == "swbreak" and t.read_register(0, 32) == at
+    assert t.read_memory(at, 4) == original != cl.read(at, 4)     # GDB sees the program's word
+    t.remove_point(0, at, 4)
+    pcs = []
+    for _ in range(6):
+        t.resume(set(), {0})
+        t.run(lambda: False, lambda text: None)
+        pcs.append(t.read_register(0, 32))
+    # from cv.max to the body's last instruction, then back to the body's start (the loop end
+    # at + 8 is never reached before the last iteration)
+    assert pcs == [at + 4, at - 4, at, at + 4, at - 4, at]
+    assert t.read_register(0, 28) == 2          # t3 = max(t1 = 2, t2 = 2) after two iterations
