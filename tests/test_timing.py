@@ -76,7 +76,8 @@ RULES = [
     ("csr PULP PCER: one cycle", "csrr t1, 0xCC0", 1),
     ("L2 data load: 1 + l2_latency (10)", "lw t1, 0(s1)", 11),
     ("peripheral load: 1 + periph_latency (1)", "lw t1, 0(s2)", 2),
-    ("fence.i: two cycles", "fence.i", 2),
+    ("fence.i: four cycles", "fence.i", 4),
+    ("fence: four cycles", "fence", 4),
 ]
 
 
@@ -114,10 +115,32 @@ def test_model_off_counts_one_cycle_per_instruction(timing_elf):
                    cfg) == 5 + 1
 
 
-def test_jalr_hazard_across_a_block_boundary(timing_elf):
-    # jal ends a translation block; the jr at its target reads the ra it just wrote
+def test_no_jalr_hazard_right_after_a_jal(timing_elf):
+    # jal ends a translation block; the jr at its target reads the ra it just wrote, but the
+    # jump leaves an empty slot: no hazard (CV32E40P RTL, ../shared/reference/cv32e40p/README.md)
     elf = timing_elf("cross", "jal ra, 2f\nj 3f\n2: jr ra\n3:")
-    assert measure(elf) == 2 + (2 + 1) + 2 + CSR_READ
+    assert measure(elf) == 2 + 2 + 2 + CSR_READ
+
+
+# Unicorn ends a translation block at a page boundary: the last instruction of one page and the
+# first of the next are in two blocks, so these exercise the hazards across a block boundary.
+PAGE_END = "j 1f\n.balign 4096\n.skip 4096 - {n}\n1:\n"
+
+
+@pytest.mark.parametrize("name, snippet, cycles", [
+    ("jalr", "la t1, 2f\n" + PAGE_END.format(n=4) + "mv t2, t1\njr t2\n2:", 2 + 2 + 1 + 2 + 1),
+    ("load-use", PAGE_END.format(n=4) + "lw t1, 0(sp)\naddi t2, t1, 1", 2 + 1 + 1 + 1),
+    ("load WAW", PAGE_END.format(n=4) + "lw t1, 0(sp)\nli t1, 5", 2 + 1 + 1 + 1),
+    ("jalr on a load", "la t1, 2f\nsw t1, 0(sp)\n" + PAGE_END.format(n=4) + "lw t2, 0(sp)\njr t2\n2:",
+     2 + 1 + 2 + 1 + 2 + 2),
+    ("jalr on a load two back", "la t1, 2f\nsw t1, 0(sp)\n" + PAGE_END.format(n=8) +
+     "lw t2, 0(sp)\nnop\njr t2\n2:", 2 + 1 + 2 + 1 + 1 + 2 + 1),
+], ids=["jalr", "load-use", "load WAW", "jalr on a load", "jalr on a load two back"])
+def test_hazards_across_a_block_boundary(timing_elf, name, snippet, cycles):
+    # la = auipc + addi (2), sw (1), j to the last word(s) of the page (2), then the instructions
+    # around the boundary; CV32E40P RTL rules (../shared/reference/cv32e40p/README.md)
+    assert measure(timing_elf("page_" + name.replace(" ", "_").replace("-", "_"), ".option norvc\n" + snippet +
+                              "\n.option rvc")) == cycles + CSR_READ
 
 
 def test_branch_to_the_next_instruction_counts_as_not_taken(timing_elf):
