@@ -13,6 +13,7 @@ from typing import Callable, TextIO
 import numpy as np
 
 from . import config as config_mod
+from .config import isa_ext_mask
 from .energy import EnergyModel
 from .errors import (DeadlockError, IllegalInstructionError, IssError, MaxCyclesError,
                      MemoryFaultError, PeripheralError)
@@ -193,6 +194,7 @@ class Cluster:
         cfg.ima_seed = ima.seed
         cfg.ima_drift_seconds = ima.drift_seconds
         cfg.dwa_setup_cycles = c.dwa.setup_cycles
+        cfg.isa_exts = isa_ext_mask(c.core.isa)
         err = self._ffi.new("char[256]")
         handle = self._lib.iss_create(cfg, err, 256)
         if handle == self._ffi.NULL:
@@ -233,6 +235,9 @@ class Cluster:
         for seg in prog.segments:
             self.write(seg.paddr, seg.data + bytes(seg.memsz - len(seg.data)))
         self._lib.iss_set_entry(self._handle, prog.entry)
+        # an RV32IMC ELF (GCC) sees the RI5CY CSR map: PULP's PCER/PCMR at 0xCC0/0xCC1, where a
+        # CORE-V build sees CV32E40P's hardware-loop CSRs (docs/isa.md)
+        self._lib.iss_set_csr_map(self._handle, 0 if prog.uses_corev or prog.arch is None else 1)
         syms = prog.symbols.by_name
         if "tohost" in syms:
             self._lib.iss_set_htif(self._handle, syms["tohost"], syms.get("fromhost", 0))
