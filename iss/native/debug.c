@@ -630,11 +630,17 @@ int iss_debug_reg_write(iss_cluster_t *cl, uint32_t core, uint32_t regno, uint32
     if (regno == 0)
         return 0;   /* x0 stays 0 */
     if (regno < 32)
+    {
+        c->mis_reuse = false;      /* a looping block checks its alignment again */
         return uc_reg_write(c->uc, UC_RISCV_REG_X0 + (int)regno, &val) == UC_ERR_OK ? 0 : -1;
+    }
     if (regno == 32) {
         c->pc = val;
         c->prev_fallthrough = 0;   /* no taken-branch or hazard cost across the jump */
         c->prev_last_rd = 0;
+        c->prev_jump = 0;
+        c->prev_load2_rd = 0;
+        c->mis_reuse = false;
         return 0;
     }
     if (regno >= 65 && regno < 65 + 4096) {
