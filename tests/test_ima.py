@@ -382,9 +382,14 @@ def test_single_job_in_sequential_mode_follows_the_formula(fw):
 def test_sequential_batch_period_is_the_sum_of_the_phases(fw, sections):
     sections = {**sections, "ima": {**sections.get("ima", {}), "pipelined": False}}
     t = job_cycles(cfg(**sections))
-    a, _, _ = bench(fw, 8, **sections)
-    b, _, _ = bench(fw, 24, **sections)
-    assert (b - a) / 16 == t["in"] + t["fifo"] + t["mvm"] + t["out"] + t["idle"], sections
+    a, cla, _ = bench(fw, 8, **sections)
+    b, clb, _ = bench(fw, 24, **sections)
+    busy = clb.activity()["ima_busy_cycles"] - cla.activity()["ima_busy_cycles"]
+    assert busy / 16 == t["in"] + t["fifo"] + t["mvm"] + t["out"] + t["idle"], sections
+    # the core's view adds its own overhead, which differs between the two programs by their
+    # code layout (a jump to a 32-bit instruction at a halfword address costs one more cycle,
+    # CV32E40P RTL): here by at most one cycle
+    assert abs((b - a) - busy) <= 1, sections
 
 
 PIPE_CONFIGS = [{"cluster": {"clock_hz": clock}, "ima": {"port_bits": p}}

@@ -198,3 +198,25 @@ def test_rtl_rule(rtl_elf, name, body, setup, cycles):
 
 def test_empty_loop_costs_four(rtl_elf):
     assert per_iteration(rtl_elf("empty", "", "")) == LOOP
+
+
+# The misaligned-access rule (row "misaligned lw / sw ...": +1 per access crossing a word) where the
+# model has to follow the address: a pointer that walks, or is computed inside the block.
+FOLLOWED = [
+    # s4 = data + 1 moves by 4: every access crosses (the looping block reuses its result)
+    ("pointer moving by 4 from a misaligned start", "lw t1, 0(s4)\naddi s4, s4, 4", "addi s4, s1, 1", 2 + 1),
+    # moves by 1: iterations 1001..2000 read at offsets 1000..1999, 750 of them cross a word
+    ("pointer moving by 1", "lw t1, 0(s4)\naddi s4, s4, 1", "mv s4, s1", 1 + 0.75 + 1),
+    # base computed in the block: s4 + (t3 << 2), s4 = data + 2
+    ("address computed in the block", "slli t2, t3, 2\nadd t2, s4, t2\nlw t1, 0(t2)",
+     "addi s4, s1, 2\nli t3, 1", 1 + 1 + 2),
+    # address from lui/addi: decided when the block is decoded
+    ("constant address", "lui t2, %hi(data + 3)\naddi t2, t2, %lo(data + 3)\nsh t1, 0(t2)", "", 1 + 1 + 2),
+    # halfword at byte 2 does not cross
+    ("lhu at byte 2", "lhu t1, 2(s1)", "", 1),
+]
+
+
+@pytest.mark.parametrize("name, body, setup, cycles", FOLLOWED, ids=[c[0] for c in FOLLOWED])
+def test_misaligned_address_followed(rtl_elf, name, body, setup, cycles):
+    assert per_iteration(rtl_elf(name, body, setup)) == cycles + LOOP
