@@ -13,6 +13,7 @@ from typing import Callable, TextIO
 import numpy as np
 
 from . import config as config_mod
+from .config import isa_ext_mask
 from .energy import EnergyModel
 from .errors import (DeadlockError, IllegalInstructionError, IssError, MaxCyclesError,
                      MemoryFaultError, PeripheralError)
@@ -192,6 +193,7 @@ class Cluster:
         cfg.ima_seed = ima.seed
         cfg.ima_drift_seconds = ima.drift_seconds
         cfg.dwa_setup_cycles = c.dwa.setup_cycles
+        cfg.isa_exts = isa_ext_mask(c.core.isa)
         err = self._ffi.new("char[256]")
         handle = self._lib.iss_create(cfg, err, 256)
         if handle == self._ffi.NULL:

@@ -28,6 +28,34 @@ class ClusterConfig:
             raise ConfigError(f"cluster.clock_hz must be > 0, got {self.clock_hz}")
 
 
+# Extensions of each core variant: the bits of isa.h's enum isa_ext.
+_EXT_BITS = {"i": 0, "m": 1, "c": 2, "zicsr": 3, "zifencei": 4, "xcvmem": 5, "xcvalu": 6,
+             "xcvmac": 7, "xcvsimd": 8, "xcvbi": 9, "xcvbitmanip": 10, "xcvhwlp": 11, "xcvelw": 12}
+ISA_VARIANTS = {
+    "rv32imc": ("i", "m", "c", "zicsr", "zifencei"),
+    "corev": ("i", "m", "c", "zicsr", "zifencei", "xcvmem", "xcvalu", "xcvmac", "xcvsimd", "xcvbi",
+              "xcvbitmanip", "xcvhwlp", "xcvelw"),
+}
+
+
+def isa_ext_mask(isa: str) -> int:
+    """The extension bit mask the native core takes for a core variant."""
+    mask = 0
+    for ext in ISA_VARIANTS[isa]:
+        mask |= 1 << _EXT_BITS[ext]
+    return mask
+
+
+@dataclass(frozen=True)
+class CoreConfig:
+    """The cores' instruction set (docs/isa.md)."""
+    isa: str = "corev"              # "corev": CV32E40P with the CORE-V extensions; "rv32imc"
+
+    def validate(self) -> None:
+        if self.isa not in ISA_VARIANTS:
+            raise ConfigError(f"core.isa must be one of {', '.join(repr(k) for k in ISA_VARIANTS)}, got {self.isa!r}")
+
+
 @dataclass(frozen=True)
 class MemoryConfig:
     tcdm_size: int = 512 * 1024     # bytes, at 0x10000000 (and the alias at 0)
@@ -141,6 +169,7 @@ class RunConfig:
 @dataclass(frozen=True)
 class Config:
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
+    core: CoreConfig = field(default_factory=CoreConfig)
     memory: MemoryConfig = field(default_factory=MemoryConfig)
     timing: TimingConfig = field(default_factory=TimingConfig)
     dma: DmaConfig = field(default_factory=DmaConfig)
@@ -183,7 +212,7 @@ def _check_range(name: str, value: Any, lo: int, hi: int) -> None:
         raise ConfigError(f"{name} must be between {lo} and {hi}, got {value}")
 
 
-_SECTION_CLASSES = {"cluster": ClusterConfig, "memory": MemoryConfig, "timing": TimingConfig,
+_SECTION_CLASSES = {"cluster": ClusterConfig, "core": CoreConfig, "memory": MemoryConfig, "timing": TimingConfig,
                     "dma": DmaConfig, "ima": ImaConfig,
                     "dwa": DwaConfig, "run": RunConfig}
 

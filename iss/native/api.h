@@ -31,6 +31,7 @@ typedef struct iss_config {
     uint64_t ima_seed;
     double ima_drift_seconds;
     uint32_t dwa_setup_cycles;   /* depthwise accelerator: configuration to first beat */
+    uint32_t isa_exts;           /* extensions the cores execute (1 << EXT_* of isa.h) */
 } iss_config_t;
 
 /* Activity of the IMA, for the energy model and reports. */
@@ -182,3 +183,16 @@ uint32_t iss_trace_name(iss_cluster_t *cl, uint32_t id, char *buf, uint32_t cap)
 /* Per-function profile of one core: every call counted (returns the number of functions). */
 uint32_t iss_trace_stats(iss_cluster_t *cl, uint32_t core, uint32_t *func, uint64_t *calls, uint64_t *incl,
                          uint64_t *excl, uint64_t *sleep, uint32_t cap);
+
+/* The instruction-set description (isa.c): for the trace, the GDB server and the tests. */
+typedef struct iss_isa_info {
+    char name[24];
+    char ext[16];
+    uint32_t len, cls, exec, rd, rd2, reads;
+} iss_isa_info_t;
+int iss_isa_disasm(uint32_t w, uint32_t pc, uint32_t exts, char *buf, int n);
+int iss_isa_alu_eval(uint32_t w, uint32_t rs1, uint32_t rs2, uint32_t rd, uint32_t *out);
+int iss_isa_info(uint32_t w, iss_isa_info_t *out);
+int iss_isa_form(uint32_t i, iss_isa_info_t *out, uint32_t *mask, uint32_t *match);
+/* The original instruction word at addr (never a rewrite); -1 if addr is not in memory. */
+int iss_code_word(iss_cluster_t *cl, uint32_t addr, uint32_t *word);

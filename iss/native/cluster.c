@@ -139,6 +139,7 @@ iss_cluster_t *iss_create(const iss_config_t *cfg, char *err, int errlen)
 {
     iss_cluster_t *cl = calloc(1, sizeof *cl);
     cl->cfg = *cfg;
+    cl->exts = cfg->isa_exts ? cfg->isa_exts : ISA_EXTS_RV32IMC;
     cl->tcdm = mmap(NULL, cfg->tcdm_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     cl->l2 = mmap(NULL, cfg->l2_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     for (int m = 0; m < ISS_NUM_MUTEX; m++)
@@ -191,6 +192,7 @@ iss_cluster_t *iss_create(const iss_config_t *cfg, char *err, int errlen)
             iss_destroy(cl);
             return NULL;
         }
+        iss_custom_init_core(c);
     }
     iss_dma_init(cl);
     iss_timer_init(cl);
@@ -222,6 +224,7 @@ void iss_destroy(iss_cluster_t *cl)
     iss_dwa_free(cl);
     iss_debug_free(cl);
     iss_trace_free(cl);
+    iss_side_free(cl);
     free(cl);
 }
 
@@ -316,15 +319,13 @@ static void after_slice(iss_cluster_t *cl, iss_core_t *c, uc_err e)
     if (e == UC_ERR_INSN_INVALID && c->stop != STOP_FAULT) {
         /* Unicorn rejects some encodings (ebreak among them) before any hook runs */
         uint32_t w = 0;
-        const uint8_t *p = iss_host_ptr(cl, pc, 2);
-        if (p)
-            memcpy(&w, p, (p[0] & 3) == 3 && iss_host_ptr(cl, pc, 4) ? 4 : 2);
+        iss_code_word(cl, pc, &w);
         cl->fault.insn = w;
         cl->fault.pc = pc;
         if (w == 0x00100073u || w == 0x9002u)
             iss_fault(c, FAULT_EBREAK, pc, "ebreak with no debugger attached (GCC emits it for code that must trap)");
         else
-            iss_fault(c, FAULT_ILLEGAL, pc, "illegal instruction 0x%0*x", (w & 3) == 3 ? 8 : 4, w);
+            iss_illegal_fault(c, pc, w);
     } else if (e != UC_ERR_OK && c->stop != STOP_FAULT) {
         iss_fault(c, FAULT_INTERNAL, pc, "emulation error: %s", uc_strerror(e));
     }
@@ -354,6 +355,10 @@ static void after_slice(iss_cluster_t *cl, iss_core_t *c, uc_err e)
         break;
     case STOP_RETRANSLATE:
         uc_ctl_remove_cache(c->uc, c->blk_addr, c->blk_addr + c->blk_size);
+        c->pc = pc;
+        break;
+    case STOP_REHOOK:          /* after the instruction at pc - 4: iss_run rehooks */
+        iss_unwind_tail(c, pc);
         c->pc = pc;
         break;
     case STOP_FENCE_I:
@@ -429,6 +434,11 @@ int iss_run(iss_cluster_t *cl, uint64_t max_slices)
         }
         c->slice_end = horizon;
         c->stop = STOP_NONE;
+        if (iss_core_needs_rehook(c) && !iss_core_rehook(c)) {
+            iss_fault(c, FAULT_INTERNAL, c->pc, "cannot install the code hook for custom instructions");
+            cl->result = RUN_FAULT;
+            break;
+        }
         if (cl->trace)
             iss_trace_before_slice(c);
         uc_err e = uc_emu_start(c->uc, c->pc, UNTIL_NEVER, 0, 0);

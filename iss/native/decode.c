@@ -29,19 +29,26 @@ static int percore_csr_index(uint32_t csr)
     }
 }
 
-/* Returns the rewritten word, or the word itself when nothing needs rewriting. */
+/* Per-core CSRs only: the word with the CSR number rewritten, or w itself. */
 uint32_t iss_patch_word(uint32_t w)
 {
     uint32_t opcode = w & 0x7F, funct3 = (w >> 12) & 7;
-    if (opcode == 0x0F && funct3 == 1)                  /* fence.i */
-        return PATCH_FENCE_I_WORD;
-    if (opcode == 0x33 && (w >> 25) == 1 && funct3 >= 4) /* div/divu/rem/remu: operand-timed */
-        return (w & ~0x7Fu) | PATCH_DIV_OPCODE;
     if (opcode == 0x73 && funct3 != 0 && funct3 != 4) { /* csrrw/s/c[i] */
         int idx = percore_csr_index(w >> 20);
         if (idx >= 0)
             return (w & 0x000FFFFF) | ((uint32_t)(PATCH_CSR_BASE + idx) << 20);
     }
+    return w;
+}
+
+/* The original of a per-core CSR rewrite (other rewrites are in the side table). */
+uint32_t iss_unpatch_word(uint32_t w)
+{
+    static const uint32_t csr[] = {0xF14, 0xB00, 0xB80, 0xB02, 0xB82, 0xC00, 0xC80, 0xC01, 0xC81, 0xC02, 0xC82};
+    uint32_t n = w >> 20;
+    if ((w & 0x7F) == 0x73 && ((w >> 12) & 7) != 0 && n >= PATCH_CSR_BASE &&
+        n < PATCH_CSR_BASE + sizeof csr / sizeof csr[0])
+        return (w & 0x000FFFFF) | csr[n - PATCH_CSR_BASE] << 20;
     return w;
 }
 
@@ -53,92 +60,45 @@ static inline uint32_t read_insn(const uint8_t *p)
     return lo | (uint32_t)(p[2] | p[3] << 8) << 16;
 }
 
-static inline bool is_cond_branch(uint32_t w, uint32_t len)
-{
-    if (len == 4)
-        return (w & 0x7F) == 0x63;
-    /* c.beqz / c.bnez: quadrant 1, funct3 110 / 111 */
-    return (w & 3) == 1 && ((w >> 13) & 7) >= 6;
-}
-
 enum insn_kind { K_ALU, K_LOAD, K_STORE, K_JUMP, K_JALR, K_BRANCH, K_MULH, K_DIV, K_CSR_SLOW, K_FENCE_I };
 
 typedef struct insn_info {
     enum insn_kind kind;
     uint8_t rd;               /* written register, 0 if none */
+    uint8_t rd2;              /* second written register (post-increment pointer) */
     uint32_t reads;           /* bit mask of registers read (x0 excluded) */
 } insn_info_t;
-
-static inline uint32_t bit(uint32_t r) { return r ? 1u << r : 0; }
 
 static bool csr_is_slow(uint32_t csr)
 {
     /* CV32E40P: 4 cycles for status/trap CSRs and the counters, 1 for the others */
-    if (csr >= PATCH_CSR_BASE && csr < PATCH_CSR_BASE + PATCH_FENCE_I)
-        return csr != PATCH_CSR_BASE + PATCH_MHARTID;
     return csr == 0x300 || csr == 0x341 || csr == 0x305 || csr == 0x342 ||
-           (csr >= 0xB00 && csr <= 0xB9F) || csr == 0x320 || (csr >= 0x323 && csr <= 0x33F);
+           (csr >= 0xB00 && csr <= 0xB9F) || (csr >= 0xC00 && csr <= 0xC9F) || csr == 0x320 ||
+           (csr >= 0x323 && csr <= 0x33F);
 }
 
-/* Registers and timing class of one instruction (RV32IMC, original or rewritten). */
-static insn_info_t decode_insn(uint32_t w, uint32_t len)
+/* Registers and timing class of one original instruction, from the ISA table. */
+static insn_info_t decode_insn(uint32_t w, uint32_t exts)
 {
-    insn_info_t d = {K_ALU, 0, 0};
-    if (len == 2) {
-        uint32_t q = w & 3, f3 = (w >> 13) & 7;
-        uint32_t r1 = (w >> 7) & 31, r2 = (w >> 2) & 31;      /* full register fields */
-        uint32_t p1 = 8 + ((w >> 7) & 7), p2 = 8 + ((w >> 2) & 7);  /* x8-x15 fields */
-        if (q == 0) {
-            if (f3 == 0) { d.rd = (uint8_t)p2; d.reads = bit(2); }               /* c.addi4spn */
-            else if (f3 == 2) { d.kind = K_LOAD; d.rd = (uint8_t)p2; d.reads = bit(p1); } /* c.lw */
-            else if (f3 == 6) { d.kind = K_STORE; d.reads = bit(p1) | bit(p2); }  /* c.sw */
-        } else if (q == 1) {
-            switch (f3) {
-            case 0: case 3: d.rd = (uint8_t)r1; d.reads = bit(r1); break;  /* c.addi, c.lui/addi16sp */
-            case 1: d.kind = K_JUMP; d.rd = 1; break;                      /* c.jal */
-            case 2: d.rd = (uint8_t)r1; break;                             /* c.li */
-            case 4: d.rd = (uint8_t)p1;
-                d.reads = bit(p1) | (((w >> 10) & 3) == 3 ? bit(p2) : 0); break;
-            case 5: d.kind = K_JUMP; break;                                /* c.j */
-            default: d.kind = K_BRANCH; d.reads = bit(p1); break;          /* c.beqz/bnez */
-            }
-        } else if (q == 2) {
-            bool b12 = (w >> 12) & 1;
-            if (f3 == 0) { d.rd = (uint8_t)r1; d.reads = bit(r1); }             /* c.slli */
-            else if (f3 == 2) { d.kind = K_LOAD; d.rd = (uint8_t)r1; d.reads = bit(2); } /* c.lwsp */
-            else if (f3 == 6) { d.kind = K_STORE; d.reads = bit(2) | bit(r2); } /* c.swsp */
-            else if (f3 == 4) {
-                if (r2 == 0 && r1 != 0) {                                   /* c.jr / c.jalr */
-                    d.kind = K_JALR; d.reads = bit(r1); d.rd = b12 ? 1 : 0;
-                } else if (r2 != 0) {                                       /* c.mv / c.add */
-                    d.rd = (uint8_t)r1; d.reads = bit(r2) | (b12 ? bit(r1) : 0);
-                }
-            }
-        }
-        return d;
-    }
-    uint32_t rd = (w >> 7) & 31, rs1 = (w >> 15) & 31, rs2 = (w >> 20) & 31, f3 = (w >> 12) & 7;
-    switch (w & 0x7F) {
-    case 0x03: d.kind = K_LOAD; d.rd = (uint8_t)rd; d.reads = bit(rs1); break;
-    case 0x23: d.kind = K_STORE; d.reads = bit(rs1) | bit(rs2); break;
-    case 0x13: d.rd = (uint8_t)rd; d.reads = bit(rs1); break;
-    case 0x33:
-        d.rd = (uint8_t)rd; d.reads = bit(rs1) | bit(rs2);
-        if ((w >> 25) == 1 && f3 >= 1 && f3 <= 3) d.kind = K_MULH;
-        if ((w >> 25) == 1 && f3 >= 4) d.kind = K_DIV;
-        break;
-    case PATCH_DIV_OPCODE: d.kind = K_DIV; d.rd = (uint8_t)rd; d.reads = bit(rs1) | bit(rs2); break;
-    case 0x37: case 0x17: d.rd = (uint8_t)rd; break;
-    case 0x6F: d.kind = K_JUMP; d.rd = (uint8_t)rd; break;
-    case 0x67: d.kind = K_JALR; d.rd = (uint8_t)rd; d.reads = bit(rs1); break;
-    case 0x63: d.kind = K_BRANCH; d.reads = bit(rs1) | bit(rs2); break;
-    case 0x0F: if (f3 == 1) d.kind = K_FENCE_I; break;
-    case 0x73:
-        if (f3 == 0) break;
-        if ((w >> 20) == PATCH_CSR_BASE + PATCH_FENCE_I) { d.kind = K_FENCE_I; break; }
-        d.rd = (uint8_t)rd; d.reads = f3 < 4 ? bit(rs1) : 0;
-        if (csr_is_slow(w >> 20)) d.kind = K_CSR_SLOW;
-        break;
+    insn_info_t d = {K_ALU, 0, 0, 0};
+    const isa_form_t *f = isa_lookup(w, exts);
+    if (!f)
+        return d;     /* it faults when it runs */
+    isa_regs_t r;
+    isa_regs(f, w, &r);
+    d.rd = r.rd;
+    d.rd2 = r.rd2;
+    d.reads = r.reads;
+    switch (f->cls) {
+    case IC_LOAD: d.kind = K_LOAD; break;
+    case IC_STORE: d.kind = K_STORE; break;
+    case IC_JAL: d.kind = K_JUMP; break;
+    case IC_JALR: d.kind = K_JALR; break;
+    case IC_BRANCH: d.kind = K_BRANCH; break;
+    case IC_MULH: d.kind = K_MULH; break;
+    case IC_DIV: d.kind = K_DIV; break;
+    case IC_CSR: if (csr_is_slow(w >> 20)) d.kind = K_CSR_SLOW; break;
+    case IC_FENCE: if (((w >> 12) & 7) == 1) d.kind = K_FENCE_I; break;
     default: break;
     }
     return d;
@@ -164,6 +124,7 @@ static void count_insn(iss_counts_t *k, const iss_config_t *cfg, uint32_t w, uin
     case K_FENCE_I: k->cycles += cfg->fence_i_cycles; break;
     default: break;   /* K_DIV: timed when it executes (operand-dependent) */
     }
+    /* a post-increment load's pointer (rd2) is ready at once: only its data (rd) stalls */
     if (prev && prev->rd && (d->reads >> prev->rd & 1)) {
         if (prev->kind == K_LOAD) {
             k->cycles += cfg->load_use_cycles;
@@ -174,6 +135,24 @@ static void count_insn(iss_counts_t *k, const iss_config_t *cfg, uint32_t w, uin
         }
     }
     (void)w;
+}
+
+/* The original word at p (addr): rewritten instructions come from the side table. */
+static inline uint32_t orig_insn(iss_cluster_t *cl, uint32_t addr, const uint8_t *p)
+{
+    uint32_t w = read_insn(p);
+    return insn_len((uint16_t)w) == 4 ? iss_orig_word(cl, addr, w) : w;
+}
+
+int iss_code_word(iss_cluster_t *cl, uint32_t addr, uint32_t *word)
+{
+    const uint8_t *p = iss_host_ptr(cl, addr, 2);
+    if (!p)
+        return -1;
+    if (insn_len(p[0]) == 4 && !iss_host_ptr(cl, addr, 4))
+        return -1;
+    *word = orig_insn(cl, addr, p);
+    return 0;
 }
 
 void iss_counts_add(iss_counts_t *a, const iss_counts_t *b)
@@ -199,8 +178,8 @@ void iss_range_counts(iss_core_t *c, uint32_t start, uint32_t end, iss_counts_t 
     const uint8_t *p = iss_host_ptr(c->cl, start, end > start ? end - start : 1);
     insn_info_t prev, d;
     for (uint32_t off = 0; p && start + off < end;) {
-        uint32_t w = read_insn(p + off), len = insn_len((uint16_t)w);
-        d = decode_insn(w, len);
+        uint32_t w = orig_insn(c->cl, start + off, p + off), len = insn_len((uint16_t)w);
+        d = decode_insn(w, c->cl->exts);
         count_insn(out, &c->cl->cfg, w, len, &d, off ? &prev : NULL);
         prev = d;
         off += len;
@@ -218,28 +197,32 @@ static bool decode_block(iss_core_t *c, iss_block_t *b, uint32_t addr, uint32_t 
     b->size = size;
     if (!p)     /* not in memory: Unicorn faults on the fetch */
         return true;
-    uint32_t last = 0, last_len = 2;
-    insn_info_t prev = {K_ALU, 0, 0}, d = prev;
+    iss_cluster_t *cl = c->cl;
+    insn_info_t prev = {K_ALU, 0, 0, 0}, d = prev;
     for (uint32_t off = 0; off < size;) {
-        uint32_t w = read_insn(p + off), len = insn_len((uint16_t)w);
+        uint32_t w = orig_insn(cl, addr + off, p + off), len = insn_len((uint16_t)w);
         if (len == 4) {
-            uint32_t nw = iss_patch_word(w);
-            if (nw != w) {
-                memcpy(p + off, &nw, 4);
-                patched = true;
+            const isa_form_t *f = isa_lookup(w, cl->exts);
+            uint32_t mem = read_insn(p + off);
+            if (mem == w) {               /* not rewritten yet */
+                uint32_t nw = iss_rewrite(cl, addr + off, w, f);
+                if (nw != w) {
+                    memcpy(p + off, &nw, 4);
+                    patched = true;
+                }
             }
         }
-        d = decode_insn(w, len);
+        d = decode_insn(w, cl->exts);
         if (off == 0) {
             b->first_reads = d.reads;
             b->first_is_jalr = d.kind == K_JALR;
         }
-        count_insn(&b->cnt, &c->cl->cfg, w, len, &d, off ? &prev : NULL);
+        count_insn(&b->cnt, &cl->cfg, w, len, &d, off ? &prev : NULL);
         prev = d;
-        last = w;
-        last_len = len;
         off += len;
     }
+    if (iss_core_needs_rehook(c))
+        patched = true;                   /* translated again once the hook covers it */
     b->last_rd = d.rd;
     b->last_is_load = d.kind == K_LOAD;
     /* for tracing: calls link through ra or t0, returns jump through them without linking */
@@ -252,7 +235,7 @@ static bool decode_block(iss_core_t *c, iss_block_t *b, uint32_t addr, uint32_t 
         else if (d.rd == 0)
             b->last_flow = ISS_FLOW_JUMP;
     }
-    if (is_cond_branch(last, last_len))
+    if (d.kind == K_BRANCH)
         b->fallthrough = addr + size;
     return !patched;
 }

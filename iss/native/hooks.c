@@ -197,6 +197,8 @@ static bool csr_read(iss_core_t *c, uint32_t csr, uint32_t *val)
         *val = high ? (uint32_t)(v >> 32) : (uint32_t)v;
         return true;
     }
+    if (iss_hwloop_csr_read(c, csr, val))
+        return true;
     if (csr == ISS_CSR_PCER) { *val = c->pcer; return true; }
     if (csr == ISS_CSR_PCMR) { *val = c->pcmr; return true; }
     if (csr >= ISS_CSR_PCCR0 && csr < ISS_CSR_PCCR0 + 32) {
@@ -238,6 +240,9 @@ static bool emulate_csr(iss_core_t *c, uint32_t w)
     uint32_t old, src;
     if (!csr_read(c, csr, &old))
         return false;
+    bool writes = (f3 & 3) == 1 || rs1 != 0;
+    if (writes && c->cl->exts >> EXT_XCVHWLP & 1 && csr >= 0xCC0 && csr <= 0xCC6)
+        return false;   /* read-only: written only by the cv.start/end/count forms */
     if (f3 & 4)
         src = rs1;                              /* immediate forms */
     else {
@@ -255,31 +260,6 @@ static bool emulate_csr(iss_core_t *c, uint32_t w)
     return true;
 }
 
-/* div/divu/rem/remu (rewritten to trap): RISC-V results, CV32E40P time 3 + clz(divisor). */
-static void emulate_div(iss_core_t *c, uint32_t w)
-{
-    uint32_t rd = (w >> 7) & 31, rs1 = (w >> 15) & 31, rs2 = (w >> 20) & 31, f3 = (w >> 12) & 7;
-    uint32_t a = 0, b = 0, r;
-    if (rs1) uc_reg_read(c->uc, UC_RISCV_REG_X0 + rs1, &a);
-    if (rs2) uc_reg_read(c->uc, UC_RISCV_REG_X0 + rs2, &b);
-    int32_t sa = (int32_t)a, sb = (int32_t)b;
-    bool overflow = sa == INT32_MIN && sb == -1;
-    switch (f3) {
-    case 4: r = b == 0 ? 0xFFFFFFFFu : overflow ? a : (uint32_t)(sa / sb); break;   /* div */
-    case 5: r = b == 0 ? 0xFFFFFFFFu : a / b; break;                                 /* divu */
-    case 6: r = b == 0 ? a : overflow ? 0 : (uint32_t)(sa % sb); break;              /* rem */
-    default: r = b == 0 ? a : a % b; break;                                          /* remu */
-    }
-    if (rd)
-        uc_reg_write(c->uc, UC_RISCV_REG_X0 + rd, &r);
-    if (c->cl->cfg.timing_model) {   /* the instruction's own cycle is already counted */
-        uint32_t clz = b ? (uint32_t)__builtin_clz(b) : 32;
-        c->cycles += 2 + clz;
-        if (c->blk)
-            c->blk->prof_cycles += 2 + clz;
-    }
-}
-
 void iss_hook_intr(uc_engine *uc, uint32_t intno, void *core)
 {
     iss_core_t *c = core;
@@ -293,22 +273,15 @@ void iss_hook_intr(uc_engine *uc, uint32_t intno, void *core)
     uint32_t w = 0;
     if (p)
         memcpy(&w, p, (p[0] & 3) == 3 ? 4 : 2);
-    if (intno == 2 && (w & 0x7F) == PATCH_DIV_OPCODE && (w >> 25) == 1 && ((w >> 12) & 7) >= 4) {
-        emulate_div(c, w);
+    if (intno == 2 && w == ISS_TRAP_WORD && iss_custom_trap(c, ipc))
         return;
-    }
-    if (intno == 2 && (w & 0x7F) == 0x73 && ((w >> 12) & 7) != 0) {
-        if ((w >> 20) == PATCH_CSR_BASE + PATCH_FENCE_I) {
-            iss_core_stop(c, STOP_FENCE_I);    /* TBs are flushed once emu_start returns */
-            return;
-        }
-        if (emulate_csr(c, w))
-            return;
-    }
+    if (intno == 2 && (w & 0x7F) == 0x73 && ((w >> 12) & 7) != 0 && emulate_csr(c, w))
+        return;
+    w = iss_orig_word(c->cl, ipc, w);
     c->cl->fault.insn = w;
     c->cl->fault.pc = ipc;
     switch (intno) {
-    case 2: iss_fault(c, FAULT_ILLEGAL, ipc, "illegal instruction 0x%0*x", (w & 3) == 3 ? 8 : 4, w); break;
+    case 2: iss_illegal_fault(c, ipc, w); break;
     case 3: iss_fault(c, FAULT_EBREAK, ipc, "ebreak with no debugger attached"); break;
     case 8: iss_fault(c, FAULT_ECALL, ipc, "ecall: there is no operating system to call"); break;
     default: iss_fault(c, FAULT_INTERNAL, ipc, "unexpected exception %u", intno); break;
@@ -332,4 +305,22 @@ bool iss_hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int size,
         break;
     }
     return false;
+}
+
+/* The one-line message of an illegal instruction: what it is, and why it is illegal here. */
+void iss_illegal_fault(iss_core_t *c, uint32_t pc, uint32_t w)
+{
+    int width = (w & 3) == 3 ? 8 : 4;
+    const isa_form_t *f = isa_lookup_any(w);
+    uint32_t op = w & 0x7F;
+    if (f && !(c->cl->exts >> f->ext & 1))
+        iss_fault(c, FAULT_ILLEGAL, pc, "illegal instruction 0x%0*x: %s is a %s instruction, not enabled with core.isa = \"%s\" (set core.isa = \"corev\")",
+                  width, w, f->name, isa_ext_name(f->ext), c->cl->exts >> EXT_XCVALU & 1 ? "corev" : "rv32imc");
+    else if (!f && (w & 3) == 3 && (op == 0x0B || op == 0x2B || op == 0x5B || op == 0x7B) &&
+             c->cl->exts >> EXT_XCVALU & 1)
+        iss_fault(c, FAULT_ILLEGAL, pc, "illegal instruction 0x%08x: a reserved encoding of the CORE-V custom opcode 0x%02x", w, op);
+    else if (f && f->cls == IC_CSR)
+        iss_fault(c, FAULT_ILLEGAL, pc, "illegal instruction 0x%08x: CSR 0x%03x does not exist or is read-only", w, w >> 20);
+    else
+        iss_fault(c, FAULT_ILLEGAL, pc, "illegal instruction 0x%0*x", width, w);
 }

@@ -46,6 +46,7 @@ enum isa_exec {
     EXEC_NATIVE = 0,    /* Unicorn executes it as it is */
     EXEC_TRAP,          /* rewritten to an illegal word, emulated in the trap hook (rare forms) */
     EXEC_HOOK,          /* rewritten to a no-op hint, emulated in the code hook just before it */
+    EXEC_REWRITE,       /* rewritten to an equivalent native instruction (isa_form_t.native) */
 };
 
 /* Register fields a format reads or writes (bit masks of isa_format_t.reads/.writes). */
@@ -72,6 +73,10 @@ typedef struct isa_format {
 
 /* Result of a CORE-V register form: rd = fn(w, rs1, rs2, rd before). */
 typedef uint32_t (*isa_alu_fn)(uint32_t w, uint32_t rs1, uint32_t rs2, uint32_t rd);
+/* Any other emulated form (memory, branches, hardware loops): runs on the core (custom.c). */
+struct iss_core;
+struct isa_form;
+typedef void (*isa_run_fn)(struct iss_core *c, const struct isa_form *f, uint32_t w, uint32_t pc);
 
 typedef struct isa_form {
     const char *name;           /* mnemonic, LLVM spelling */
@@ -82,6 +87,9 @@ typedef struct isa_form {
     uint8_t exec;               /* enum isa_exec */
     const isa_format_t *fmt;
     isa_alu_fn alu;             /* CORE-V register forms; NULL otherwise */
+    isa_run_fn run;             /* other emulated forms; NULL otherwise */
+    uint32_t (*native)(uint32_t w);  /* the word Unicorn executes instead (EXEC_REWRITE, or
+                                        after the hook of an EXEC_HOOK form); NULL: no-op */
 } isa_form_t;
 
 typedef struct isa_table {

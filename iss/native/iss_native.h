@@ -9,6 +9,8 @@
 #include <unicorn/unicorn.h>
 
 #include "iss_archi.h"
+#include "isa.h"
+#include "custom.h"
 
 #define ISS_MAX_CORES 8
 #define ISS_NUM_MUTEX 8
@@ -32,6 +34,7 @@ enum iss_stop {
     STOP_NONE = 0, STOP_SLICE, STOP_REPLAY, STOP_BLOCKED, STOP_RETRANSLATE,
     STOP_FENCE_I, STOP_EXIT, STOP_FAULT,
     STOP_DEBUG,               /* a breakpoint, watchpoint or single step (debug.c) */
+    STOP_REHOOK,              /* the core's code hook must grow (custom.c) */
 };
 
 enum iss_core_state { CORE_RUNNING = 0, CORE_SLEEPING, CORE_HALTED };
@@ -135,6 +138,15 @@ typedef struct iss_core {
     iss_block_cache_t blocks;
     bool dbg_held;            /* a debugger keeps this core from running */
     bool trace_on;            /* tracing: the block hook takes iss_trace_block (trace.c) */
+
+    /* emulated instructions (custom.c) */
+    uint32_t *gpr;            /* Unicorn's x0-x31 of this engine, NULL: use the API */
+    uc_hook code_hook;
+    bool code_hook_on, rehook;
+    uint32_t hook_lo_core, hook_hi_core;   /* range the code hook covers */
+    uint32_t hook_pc;         /* pc of the form being emulated */
+    /* XCVhwlp: two loop levels (0 inner), as CSRs 0xCC0-0xCC6 show them */
+    uint32_t lp_start[2], lp_end[2], lp_count[2];
     uint8_t prev_flow;        /* tracing: last_flow of the previous block */
 } iss_core_t;
 
@@ -200,6 +212,9 @@ typedef struct iss_cluster {
 
     struct iss_trace *trace;  /* tracing (trace.c); NULL when off */
 
+    uint32_t exts;            /* enabled extensions (1 << EXT_*), from cfg.isa */
+    iss_side_t side;          /* original words of rewritten instructions (custom.c) */
+
     /* statistics */
     uint64_t slices;
 } iss_cluster_t;
@@ -223,6 +238,7 @@ void iss_core_stop(iss_core_t *c, enum iss_stop why);
 void iss_refuse(iss_core_t *c, uint32_t *error_reg, uint32_t code, uint32_t addr, const char *who,
                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 bool iss_exact_time(iss_core_t *c);
+void iss_illegal_fault(iss_core_t *c, uint32_t pc, uint32_t w);
 void iss_core_sleep(iss_core_t *c, enum iss_wait wait, uint32_t arg);
 void iss_core_wake(iss_core_t *c, uint64_t when);
 void iss_deliver_events(iss_cluster_t *cl, uint32_t core_mask, uint32_t events, uint64_t when);

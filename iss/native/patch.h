@@ -11,11 +11,8 @@ enum {
     PATCH_CYCLE, PATCH_CYCLEH, PATCH_TIME, PATCH_TIMEH, PATCH_INSTRET, PATCH_INSTRETH,
     PATCH_FENCE_I = 15,
 };
-/* div/divu/rem/remu move to the custom-0 opcode: they trap and are timed by operand */
-#define PATCH_DIV_OPCODE 0x0Bu
-/* csrrs x0, 0xFCF, x0 */
-#define PATCH_FENCE_I_WORD (((uint32_t)(PATCH_CSR_BASE + PATCH_FENCE_I) << 20) | (2u << 12) | 0x73u)
-
+/* Division and fence.i are rewritten through the side table (custom.h). */
 uint32_t iss_patch_word(uint32_t w);
+uint32_t iss_unpatch_word(uint32_t w);
 
 #endif

@@ -282,50 +282,12 @@ static void flow(iss_core_t *c, iss_trace_t *tr, tr_core_t *tc, uint32_t addr, u
 
 /* ---- instruction trace ---- */
 
-static uint32_t unpatch(uint32_t w)
+/* Destination register of an instruction (0: none), from the ISA table. */
+static uint32_t dest_reg(iss_cluster_t *cl, uint32_t w)
 {
-    static const uint32_t csr[] = {0xF14, 0xB00, 0xB80, 0xB02, 0xB82, 0xC00, 0xC80, 0xC01, 0xC81, 0xC02, 0xC82};
-    if ((w & 3) != 3)
-        return w & 0xFFFF;
-    if (w == PATCH_FENCE_I_WORD)
-        return 0x0000100Fu;                        /* fence.i */
-    if ((w & 0x7F) == PATCH_DIV_OPCODE)
-        return (w & ~0x7Fu) | 0x33u;
-    uint32_t n = w >> 20;
-    if ((w & 0x7F) == 0x73 && n >= PATCH_CSR_BASE && n < PATCH_CSR_BASE + sizeof csr / sizeof csr[0])
-        return (w & 0x000FFFFF) | csr[n - PATCH_CSR_BASE] << 20;
-    return w;
-}
-
-/* Destination register of an RV32IMC instruction (0: none). */
-static uint32_t dest_reg(uint32_t w)
-{
-    if ((w & 3) == 3) {
-        switch (w & 0x7F) {
-        case 0x23: case 0x63: case 0x0F:
-            return 0;
-        case 0x73:
-            return ((w >> 12) & 7) ? (w >> 7) & 31 : 0;
-        default:
-            return (w >> 7) & 31;
-        }
-    }
-    uint32_t q = w & 3, f3 = (w >> 13) & 7, r1 = (w >> 7) & 31;
-    if (q == 0)
-        return f3 == 0 || f3 == 2 ? 8 + ((w >> 2) & 7) : 0;
-    if (q == 1) {
-        if (f3 == 0 || f3 == 2 || f3 == 3) return r1;
-        if (f3 == 1) return 1;                     /* c.jal */
-        if (f3 == 4) return 8 + ((w >> 7) & 7);
-        return 0;
-    }
-    if (f3 == 0 || f3 == 2) return r1;
-    if (f3 == 4) {
-        uint32_t r2 = (w >> 2) & 31;
-        if (r2) return r1;                         /* c.mv, c.add */
-        return (w >> 12) & 1 ? 1 : 0;              /* c.jalr / c.jr */
-    }
-    return 0;
+    isa_regs_t r;
+    isa_regs(isa_lookup(w, cl->exts), w, &r);
+    return r.rd;
 }
 
 static void it_append(iss_trace_t *tr, const iss_itrace_rec_t *r)
@@ -383,12 +345,9 @@ static void it_code_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *core
         return;
     }
     uint32_t w = 0;
-    const uint8_t *p = iss_host_ptr(c->cl, pc, size);
-    if (p)
-        memcpy(&w, p, size < 4 ? size : 4);
-    w = unpatch(size == 2 ? (w & 0xFFFF) : w);
+    iss_code_word(c->cl, pc, &w);
     tc->it_pend = (iss_itrace_rec_t){.cycle = cycle, .pc = pc, .insn = w, .core = (uint8_t)c->id,
-                                     .rd = (uint8_t)dest_reg(w)};
+                                     .rd = (uint8_t)dest_reg(c->cl, w)};
     tc->it_has_pend = true;
 }
 
