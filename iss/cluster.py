@@ -234,6 +234,9 @@ class Cluster:
         for seg in prog.segments:
             self.write(seg.paddr, seg.data + bytes(seg.memsz - len(seg.data)))
         self._lib.iss_set_entry(self._handle, prog.entry)
+        # an RV32IMC ELF (GCC) sees the RI5CY CSR map: PULP's PCER/PCMR at 0xCC0/0xCC1, where a
+        # CORE-V build sees CV32E40P's hardware-loop CSRs (docs/isa.md)
+        self._lib.iss_set_csr_map(self._handle, 0 if prog.uses_corev or prog.arch is None else 1)
         syms = prog.symbols.by_name
         if "tohost" in syms:
             self._lib.iss_set_htif(self._handle, syms["tohost"], syms.get("fromhost", 0))

@@ -59,6 +59,12 @@ class Program:
     entry: int
     segments: list[Segment]
     symbols: Symbols
+    arch: str | None = None     # the -march the ELF was built for (.riscv.attributes), if recorded
+
+    @property
+    def uses_corev(self) -> bool:
+        """Built with the CORE-V extensions (clang's xcv*): it expects CV32E40P's CSR map."""
+        return self.arch is not None and "xcv" in self.arch
 
 
 def load_elf(path: str | Path, regions: list[tuple[int, int, str]]) -> Program:
@@ -105,9 +111,22 @@ def load_elf(path: str | Path, regions: list[tuple[int, int, str]]) -> Program:
                         and sym["st_shndx"] not in ("SHN_UNDEF", "SHN_ABS"):
                     symbols.add(sym.name, sym["st_value"], sym["st_size"])
         symbols.finish()
-        return Program(path, elf["e_entry"], segments, symbols)
+        return Program(path, elf["e_entry"], segments, symbols, _arch_string(elf))
     except ELFError as e:
         raise ElfFormatError(f"{path}: malformed ELF: {e}") from None
     except (ValueError, KeyError, IndexError, OSError) as e:
         # pyelftools raises these on truncated or inconsistent headers
         raise ElfFormatError(f"{path}: malformed ELF: {e}") from None
+
+
+def _arch_string(elf: ELFFile) -> str | None:
+    """Tag_RISCV_arch of the .riscv.attributes section ("rv32i2p1_m2p0_..._xcvalu1p0")."""
+    sec = elf.get_section_by_name(".riscv.attributes")
+    if sec is None:
+        return None
+    data = sec.data()
+    at = data.find(b"rv32")
+    if at < 0:
+        return None
+    end = data.find(b"\0", at)
+    return data[at:end if end >= 0 else len(data)].decode("ascii", "replace")

@@ -253,6 +253,8 @@ void iss_set_entry(iss_cluster_t *cl, uint32_t entry)
         cl->cores[i].pc = entry;
 }
 
+void iss_set_csr_map(iss_cluster_t *cl, int pulp) { cl->pulp_csrs = pulp != 0; }
+
 void iss_set_htif(iss_cluster_t *cl, uint32_t tohost, uint32_t fromhost)
 {
     cl->tohost = tohost;

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE   /* process_vm_readv */
 /* Execution of the instructions Unicorn does not know: the side table of rewritten words,
  * the per-core code hook that emulates CORE-V forms, direct register access, hardware loops
  * and the trap path (custom.h, docs/architecture.md). */
@@ -304,7 +305,7 @@ bool iss_custom_store(iss_core_t *c, uint32_t addr, unsigned size, uint32_t val)
 
 bool iss_hwloop_csr_read(iss_core_t *c, uint32_t csr, uint32_t *val)
 {
-    if (!(c->cl->exts >> EXT_XCVHWLP & 1) || csr < 0xCC0 || csr > 0xCC6 || csr == 0xCC3)
+    if (!(c->cl->exts >> EXT_XCVHWLP & 1) || c->cl->pulp_csrs || csr < 0xCC0 || csr > 0xCC6 || csr == 0xCC3)
         return false;
     unsigned l = (csr - 0xCC0) >> 2, what = (csr - 0xCC0) & 3;
     *val = what == 0 ? c->lp_start[l] : what == 1 ? c->lp_end[l] : c->lp_count[l];
@@ -462,4 +463,32 @@ bool iss_custom_trap(iss_core_t *c, uint32_t ipc)
         return true;
     }
     return false;
+}
+
+/* ---- for the debugger: memory as the program wrote it ---- */
+
+int iss_mem_read_code(iss_cluster_t *cl, uint32_t addr, uint8_t *data, uint32_t len)
+{
+    if (iss_mem_read(cl, addr, data, len))
+        return -1;
+    const iss_side_t *s = &cl->side;
+    if (!s->e || !len)
+        return 0;
+    uint64_t end = (uint64_t)addr + len;
+    for (uint64_t a = addr >= 2 ? (addr - 2) & ~1u : 0; a < end; a += 2) {
+        const iss_side_entry_t *e = iss_side_get(cl, (uint32_t)a);
+        if (!e)
+            continue;
+        uint32_t mem = 0;
+        const uint8_t *p = iss_host_ptr(cl, (uint32_t)a, 4);
+        if (!p)
+            continue;
+        memcpy(&mem, p, 4);
+        if (mem != e->rewritten)
+            continue;
+        for (unsigned k = 0; k < 4; k++)
+            if (a + k >= addr && a + k < end)
+                data[a + k - addr] = (uint8_t)(e->orig >> (8 * k));
+    }
+    return 0;
 }

@@ -241,7 +241,7 @@ static bool emulate_csr(iss_core_t *c, uint32_t w)
     if (!csr_read(c, csr, &old))
         return false;
     bool writes = (f3 & 3) == 1 || rs1 != 0;
-    if (writes && c->cl->exts >> EXT_XCVHWLP & 1 && csr >= 0xCC0 && csr <= 0xCC6)
+    if (writes && c->cl->exts >> EXT_XCVHWLP & 1 && !c->cl->pulp_csrs && csr >= 0xCC0 && csr <= 0xCC6)
         return false;   /* read-only: written only by the cv.start/end/count forms */
     if (f3 & 4)
         src = rs1;                              /* immediate forms */

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "isa.h"
+#include "iss_native.h"
 
 const char *const isa_reg_names[32] = {
     "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5",

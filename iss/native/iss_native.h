@@ -213,6 +213,7 @@ typedef struct iss_cluster {
     struct iss_trace *trace;  /* tracing (trace.c); NULL when off */
 
     uint32_t exts;            /* enabled extensions (1 << EXT_*), from cfg.isa */
+    bool pulp_csrs;           /* the RI5CY CSR map (PCER/PCMR at 0xCC0/0xCC1) for RV32IMC ELFs */
     iss_side_t side;          /* original words of rewritten instructions (custom.c) */
 
     /* statistics */
