@@ -175,7 +175,8 @@ class Cluster:
         cfg.bank_conflicts = int(t.bank_conflicts and t.model)
         cfg.tcdm_banks = c.memory.tcdm_banks
         for name in ("taken_branch_cycles", "jump_cycles", "load_use_cycles", "jalr_hazard_cycles",
-                     "mulh_cycles", "csr_counter_cycles", "fence_i_cycles", "l2_latency", "periph_latency"):
+                     "mulh_cycles", "csr_counter_cycles", "fence_i_cycles", "l2_latency", "periph_latency",
+                     "halfword_target_cycles", "fence_cycles", "misaligned_cycles"):
             setattr(cfg, name, getattr(t, name) if t.model else 0)
         cfg.dma_l2_latency = c.dma.l2_latency
         cfg.dma_bytes_per_cycle = c.dma.bytes_per_cycle

@@ -80,21 +80,25 @@ class TimingConfig:
     quantum: int = 1000             # cycles a core may run ahead of the slowest runnable core
     sleep_cycles: int = 6           # to enter clock-gated sleep (GVSoC event unit)
     wakeup_cycles: int = 2          # from the event to the first instruction (GVSoC)
-    taken_branch_cycles: int = 2    # extra cycles of a taken branch (CV32E40P: 3 in all)
-    jump_cycles: int = 1            # extra cycles of jal/jalr (CV32E40P: 2 in all)
-    load_use_cycles: int = 1        # stall when the next instruction uses a loaded register
+    taken_branch_cycles: int = 2    # extra cycles of a taken branch (CV32E40P RTL: 3 in all)
+    jump_cycles: int = 1            # extra cycles of jal/jalr (CV32E40P RTL: 2 in all)
+    halfword_target_cycles: int = 1 # extra cycles of a jump or taken branch to a 32-bit instruction at a halfword address
+    load_use_cycles: int = 1        # stall when the next instruction uses or rewrites a loaded register
     jalr_hazard_cycles: int = 1     # stall when jalr uses the previous instruction's result
-    mulh_cycles: int = 4            # extra cycles of mulh/mulhsu/mulhu (CV32E40P: 5 in all)
-    csr_counter_cycles: int = 3     # extra cycles of counter/status CSR accesses (CV32E40P: 4)
-    fence_i_cycles: int = 1         # extra cycles of fence.i (CV32E40P: 2 in all)
+    mulh_cycles: int = 4            # extra cycles of mulh/mulhsu/mulhu (CV32E40P RTL: 5 in all)
+    csr_counter_cycles: int = 3     # extra cycles of counter/status CSR accesses (CV32E40P RTL: 4)
+    fence_i_cycles: int = 3         # extra cycles of fence.i (CV32E40P RTL: 4 in all)
+    fence_cycles: int = 3           # extra cycles of fence (CV32E40P RTL: 4 in all, like fence.i)
+    misaligned_cycles: int = 1      # extra cycles of a load/store crossing a word boundary (RTL: 2 in all)
     l2_latency: int = 10            # extra cycles of a core's data access to L2 (assumption)
     periph_latency: int = 1         # extra cycles of a core's access to a peripheral register
 
     def validate(self) -> None:
         _check_range("timing.quantum", self.quantum, 1, 1 << 20)
         for name in ("sleep_cycles", "wakeup_cycles", "taken_branch_cycles", "jump_cycles",
-                     "load_use_cycles", "jalr_hazard_cycles", "mulh_cycles", "csr_counter_cycles",
-                     "fence_i_cycles", "l2_latency", "periph_latency"):
+                     "halfword_target_cycles", "load_use_cycles", "jalr_hazard_cycles", "mulh_cycles",
+                     "csr_counter_cycles", "fence_i_cycles", "fence_cycles", "misaligned_cycles",
+                     "l2_latency", "periph_latency"):
             _check_range(f"timing.{name}", getattr(self, name), 0, 1 << 16)
 
 

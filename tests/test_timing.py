@@ -24,6 +24,7 @@ _start:
     la    sp, stack_top
     la    s1, l2_word
     li    s2, 0x102000F0          /* NB_CORES register: a peripheral */
+    .balign 4                     /* before the first read: not measured */
     csrr  s0, mcycle
 {snippet}
     csrr  s3, mcycle
@@ -48,6 +49,7 @@ stack_top:
 """
 
 CSR_READ = 4   # the closing csrr mcycle
+NORVC = ".option norvc\n{}\n.option rvc"   # the snippet starts word-aligned (after csrr)
 
 # name, snippet, expected cycles of the snippet with the default timing config
 RULES = [
@@ -76,7 +78,8 @@ RULES = [
     ("csr PULP PCER: one cycle", "csrr t1, 0xCC0", 1),
     ("L2 data load: 1 + l2_latency (10)", "lw t1, 0(s1)", 11),
     ("peripheral load: 1 + periph_latency (1)", "lw t1, 0(s2)", 2),
-    ("fence.i: two cycles", "fence.i", 2),
+    ("fence.i: four cycles", "fence.i", 4),
+    ("fence: four cycles", "fence", 4),
 ]
 
 
@@ -99,13 +102,24 @@ def measure(elf: Path, config: Config | None = None) -> int:
 @pytest.mark.parametrize("name, snippet, cycles", RULES, ids=[r[0].split(":")[0] for r in RULES])
 def test_rule(timing_elf, name, snippet, cycles):
     key = "".join(ch if ch.isalnum() else "_" for ch in name.split(":")[0])
+    if not name.startswith("compressed"):
+        # 32-bit code: every jump target is word-aligned (a 32-bit target at a halfword address
+        # costs one more cycle, CV32E40P RTL)
+        snippet = NORVC.format(snippet)
     assert measure(timing_elf(key, snippet)) == cycles + CSR_READ
 
 
 def test_rules_follow_the_config(timing_elf):
-    cfg = Config().replace(cluster={"cores": 1}, timing={"taken_branch_cycles": 5, "l2_latency": 30})
-    assert measure(timing_elf("cfg_taken", "beq zero, zero, 1f\nnop\n1:"), cfg) == 1 + 5 + CSR_READ
+    cfg = Config().replace(cluster={"cores": 1}, timing={
+        "taken_branch_cycles": 5, "l2_latency": 30, "misaligned_cycles": 3, "fence_cycles": 7,
+        "halfword_target_cycles": 2})
+    assert measure(timing_elf("cfg_taken", NORVC.format("beq zero, zero, 1f\nnop\n1:")), cfg) == 1 + 5 + CSR_READ
     assert measure(timing_elf("cfg_l2", "lw t1, 0(s1)"), cfg) == 1 + 30 + CSR_READ
+    assert measure(timing_elf("cfg_mis", "lw t1, 1(sp)"), cfg) == 1 + 3 + CSR_READ
+    assert measure(timing_elf("cfg_fence", "fence"), cfg) == 1 + 7 + CSR_READ
+    # jal (2) to a 32-bit add at a halfword address (+2), the add (1)
+    assert measure(timing_elf("cfg_half", NORVC.format("jal zero, 1f\n.option rvc\nc.nop\n.option norvc\n"
+                                                       "1: add t1, t2, t3")), cfg) == 2 + 2 + 1 + CSR_READ
 
 
 def test_model_off_counts_one_cycle_per_instruction(timing_elf):
@@ -114,10 +128,32 @@ def test_model_off_counts_one_cycle_per_instruction(timing_elf):
                    cfg) == 5 + 1
 
 
-def test_jalr_hazard_across_a_block_boundary(timing_elf):
-    # jal ends a translation block; the jr at its target reads the ra it just wrote
-    elf = timing_elf("cross", "jal ra, 2f\nj 3f\n2: jr ra\n3:")
-    assert measure(elf) == 2 + (2 + 1) + 2 + CSR_READ
+def test_no_jalr_hazard_right_after_a_jal(timing_elf):
+    # jal ends a translation block; the jr at its target reads the ra it just wrote, but the
+    # jump leaves an empty slot: no hazard (CV32E40P RTL, ../shared/reference/cv32e40p/README.md)
+    elf = timing_elf("cross", NORVC.format("jal ra, 2f\nj 3f\n2: jr ra\n3:"))
+    assert measure(elf) == 2 + 2 + 2 + CSR_READ
+
+
+# Unicorn ends a translation block at a page boundary: the last instruction of one page and the
+# first of the next are in two blocks, so these exercise the hazards across a block boundary.
+PAGE_END = "j 1f\n.balign 4096\n.skip 4096 - {n}\n1:\n"
+
+
+@pytest.mark.parametrize("name, snippet, cycles", [
+    ("jalr", "la t1, 2f\n" + PAGE_END.format(n=4) + "mv t2, t1\njr t2\n2:", 2 + 2 + 1 + 2 + 1),
+    ("load-use", PAGE_END.format(n=4) + "lw t1, 0(sp)\naddi t2, t1, 1", 2 + 1 + 1 + 1),
+    ("load WAW", PAGE_END.format(n=4) + "lw t1, 0(sp)\nli t1, 5", 2 + 1 + 1 + 1),
+    ("jalr on a load", "la t1, 2f\nsw t1, 0(sp)\n" + PAGE_END.format(n=4) + "lw t2, 0(sp)\njr t2\n2:",
+     2 + 1 + 2 + 1 + 2 + 2),
+    ("jalr on a load two back", "la t1, 2f\nsw t1, 0(sp)\n" + PAGE_END.format(n=8) +
+     "lw t2, 0(sp)\nnop\njr t2\n2:", 2 + 1 + 2 + 1 + 1 + 2 + 1),
+], ids=["jalr", "load-use", "load WAW", "jalr on a load", "jalr on a load two back"])
+def test_hazards_across_a_block_boundary(timing_elf, name, snippet, cycles):
+    # la = auipc + addi (2), sw (1), j to the last word(s) of the page (2), then the instructions
+    # around the boundary; CV32E40P RTL rules (../shared/reference/cv32e40p/README.md)
+    assert measure(timing_elf("page_" + name.replace(" ", "_").replace("-", "_"), NORVC.format(snippet))) == \
+        cycles + CSR_READ
 
 
 def test_branch_to_the_next_instruction_counts_as_not_taken(timing_elf):
@@ -249,6 +285,7 @@ def test_ri5cy_performance_counters(timing_elf):
 
 BANK = """
     .option norelax
+    .option norvc                     /* 32-bit code: all jump targets word-aligned */
     .section .text.init, "ax"
     .globl _start
 _start:

@@ -17,6 +17,7 @@ typedef struct iss_config {
     uint32_t taken_branch_cycles, jump_cycles, load_use_cycles, jalr_hazard_cycles;
     uint32_t mulh_cycles, csr_counter_cycles, fence_i_cycles;
     uint32_t l2_latency, periph_latency;
+    uint32_t halfword_target_cycles, fence_cycles, misaligned_cycles;
     /* cluster DMA (MCHAN v7) */
     uint32_t dma_l2_latency;     /* cycles from a request to the first L2 data */
     uint32_t dma_bytes_per_cycle;/* AXI side bandwidth (8 = 64 bit) */

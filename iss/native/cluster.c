@@ -394,6 +394,8 @@ static void after_slice(iss_cluster_t *cl, iss_core_t *c, uc_err e)
         cl->result = RUN_FAULT;
         break;
     }
+    if (c->state != CORE_HALTED && c->stop != STOP_FAULT)
+        iss_hwloop_at_stop(c);
     if (cl->dbg)
         iss_debug_after_slice(c, c->stop);
     if (cl->trace)

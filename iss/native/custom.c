@@ -343,6 +343,18 @@ void iss_hwloop_set(iss_core_t *c, uint32_t pc, unsigned l, int what, uint32_t v
     }
 }
 
+/* A core stopped with its pc on a loop end (a slice or a debugger stop between the body's last
+ * instruction and the code hook of the end): the loop goes back now, as the core would. */
+void iss_hwloop_at_stop(iss_core_t *c)
+{
+    for (unsigned l = 0; l < 2; l++)
+        if (c->lp_count[l] && c->pc == c->lp_end[l]) {
+            if (--c->lp_count[l])
+                c->pc = c->lp_start[l];
+            return;
+        }
+}
+
 /* Called at every instruction of the hooked range before it runs. */
 static void code_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *core)
 {
@@ -376,8 +388,8 @@ static void code_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *core)
         }
     }
     const iss_side_t *s = &c->cl->side;
-    if (pc - s->lo >= s->hi - s->lo)
-        return;
+    if (pc - s->lo >= s->hi - s->lo || c->stop != STOP_NONE)
+        return;                 /* nothing to emulate, or stopped before it (a breakpoint) */
     const iss_side_entry_t *e = &s->e[(pc - s->lo) >> 1];
     const isa_form_t *f = e->form;
     if (!f || f->exec != EXEC_HOOK)
@@ -391,6 +403,19 @@ static void code_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *core)
     } else if (f->run) {
         f->run(c, f, w, pc);
     }
+}
+
+/* Unicorn calls code hooks in the order they were added: the debugger's must run before
+ * this one, so that a stop before an emulated instruction leaves it undone. */
+void iss_custom_hook_last(iss_core_t *c)
+{
+    if (!c->code_hook_on)
+        return;
+    uc_hook_del(c->uc, c->code_hook);
+    if (uc_hook_add(c->uc, &c->code_hook, UC_HOOK_CODE, (void *)code_hook, c, c->hook_lo_core,
+                    c->hook_hi_core - 1) != UC_ERR_OK)
+        c->code_hook_on = false;
+    uc_ctl_flush_tb(c->uc);
 }
 
 bool iss_core_needs_rehook(iss_core_t *c)

@@ -76,24 +76,70 @@ void iss_hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *core)
     block_enter(c, b, (uint32_t)addr);
 }
 
+/* Hazards between the previous block's last instructions and this block's first one, when
+ * the previous block ended without a jump (Unicorn splits long blocks, and at page ends). */
+static inline uint64_t cross_hazards(iss_core_t *c, const iss_block_t *b, const iss_config_t *cfg)
+{
+    uint32_t r = c->prev_last_rd, r2 = c->prev_load2_rd;
+    bool reads = r && (b->first_reads >> r & 1);
+    if (r && c->prev_last_is_load && (reads || b->first_rd == r)) {   /* load-use or WAW */
+        c->cnt.ld_stall += cfg->load_use_cycles;
+        if (!(b->first_is_jalr && reads))
+            return cfg->load_use_cycles;
+        c->cnt.jmp_stall += cfg->jalr_hazard_cycles;
+        return cfg->load_use_cycles + cfg->jalr_hazard_cycles;
+    }
+    if (b->first_is_jalr && (reads || (r2 && (b->first_reads >> r2 & 1)))) {
+        c->cnt.jmp_stall += cfg->jalr_hazard_cycles;
+        return cfg->jalr_hazard_cycles;
+    }
+    return 0;
+}
+
+/* Misaligned accesses of the block: its checks against the entry registers. A block that
+ * loops on itself and keeps the checked registers' low bits has the result of its last pass. */
+static inline uint64_t misaligned(iss_core_t *c, iss_block_t *b, const iss_config_t *cfg)
+{
+    uint32_t mask = b->mis_last;
+    if (!(c->mis_reuse && c->blk == b && b->mis_invariant)) {
+        uint32_t reg = 0, v = 0;
+        mask = 0;
+        for (uint32_t i = 0; i < b->nmis; i++) {
+            const iss_mis_check_t *m = &b->mis[i];
+            if (m->reg != reg) {
+                reg = m->reg;
+                v = iss_xreg(c, reg);
+            }
+            if (((v + m->low) & 3) + m->size > 4)
+                mask |= 1u << i;
+        }
+        b->mis_last = (uint8_t)mask;
+    }
+    c->blk_mis = (uint8_t)mask;
+    c->mis_reuse = true;
+    return (uint64_t)__builtin_popcount(mask) * cfg->misaligned_cycles;
+}
+
 /* Time and counts of a block entry: the dynamic costs, then the block's static counts. */
 static inline void block_enter(iss_core_t *c, iss_block_t *b, uint32_t addr)
 {
     const iss_config_t *cfg = &c->cl->cfg;
     uint64_t dyn = 0;
+    bool redirected = c->prev_jump;
     if (c->prev_fallthrough && c->prev_fallthrough != addr) {   /* the branch was taken */
         c->cnt.taken++;
         dyn += cfg->taken_branch_cycles;
+        redirected = true;
     }
-    if (c->prev_last_rd && (b->first_reads >> c->prev_last_rd & 1)) {   /* hazard across blocks */
-        if (c->prev_last_is_load) {
-            dyn += cfg->load_use_cycles;
-            c->cnt.ld_stall += cfg->load_use_cycles;
-        } else if (b->first_is_jalr) {
-            dyn += cfg->jalr_hazard_cycles;
-            c->cnt.jmp_stall += cfg->jalr_hazard_cycles;
-        }
+    if (redirected) {           /* a jump target: no hazard (RTL), but a fetch at a halfword */
+        if (b->first_at_halfword)
+            dyn += cfg->halfword_target_cycles;
+    } else if (c->prev_last_rd | c->prev_load2_rd) {
+        dyn += cross_hazards(c, b, cfg);
     }
+    c->blk_mis = 0;
+    if (b->nmis)
+        dyn += misaligned(c, b, cfg);
     c->block_base = c->cycles + dyn;
     c->blk = b;
     c->blk_addr = addr;
@@ -107,6 +153,8 @@ static inline void block_enter(iss_core_t *c, iss_block_t *b, uint32_t addr)
     c->prev_fallthrough = b->fallthrough;
     c->prev_last_rd = b->last_rd;
     c->prev_last_is_load = b->last_is_load;
+    c->prev_jump = b->last_is_jump;
+    c->prev_load2_rd = b->tail_load2_rd;
 }
 
 void iss_block_enter(iss_core_t *c, iss_block_t *b, uint32_t addr) { block_enter(c, b, addr); }
@@ -118,8 +166,17 @@ void iss_unwind_tail(iss_core_t *c, uint32_t pc)
     c->prev_fallthrough = 0;
     c->prev_last_rd = 0;
     c->prev_flow = 0;
+    c->prev_jump = 0;
+    c->prev_load2_rd = 0;
+    c->mis_reuse = false;
     if (pc < c->blk_addr || pc >= end)
         return;
+    for (uint32_t i = 0; c->blk && c->blk_mis && i < c->blk->nmis; i++)   /* misaligned, not run */
+        if ((c->blk_mis >> i & 1) && c->blk_addr + c->blk->mis[i].pos >= pc) {
+            c->blk_mis &= (uint8_t)~(1u << i);
+            c->cycles -= c->cl->cfg.misaligned_cycles;
+            c->blk->prof_cycles -= c->cl->cfg.misaligned_cycles;
+        }
     iss_counts_t tail;
     iss_range_counts(c, pc, end, &tail);
     c->cycles -= tail.cycles;

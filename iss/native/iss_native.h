@@ -65,16 +65,33 @@ typedef struct iss_counts {
     uint64_t ld_stall, jmp_stall, tcdm_cont;
 } iss_counts_t;
 
+/* A halfword or word access of a block that may cross a word boundary (docs/timing.md): its
+ * address is the block-entry value of register reg (0: the constant 0) plus low, modulo 4. */
+#define ISS_MIS_CHECKS 8
+typedef struct iss_mis_check {
+    uint16_t pos;             /* byte offset of the access in its block */
+    uint8_t reg;
+    uint8_t low : 2, size : 3;
+} iss_mis_check_t;
+
 /* Static summary of a translation block, decoded once and cached per core. */
 typedef struct iss_block {
     uint32_t addr;
     uint32_t size;
     uint32_t fallthrough;     /* address after a final conditional branch, 0 if none */
-    uint8_t last_rd;          /* register written by the last instruction (0: none) */
+    uint8_t last_rd;          /* register written by the last instruction (0: none, or a jump) */
     uint8_t last_is_load;
     uint8_t first_is_jalr;
     uint8_t last_flow;        /* ISS_FLOW_*: the last instruction calls, returns or jumps */
     uint32_t first_reads;     /* registers read by the first instruction (bit mask) */
+    uint8_t first_rd;         /* register written by the first instruction (WAW after a load) */
+    uint8_t first_at_halfword;/* the first instruction is 32-bit at a halfword address */
+    uint8_t last_is_jump;     /* ends in jal/jalr: the next block is a jump target */
+    uint8_t tail_load2_rd;    /* the second-to-last instruction loads this register (jalr hazard) */
+    uint8_t nmis;             /* misalignment checks at block entry */
+    uint8_t mis_invariant;    /* a pass keeps the checked registers' low bits: mis_last holds on re-entry */
+    uint8_t mis_last;         /* checks that crossed a word at the last entry (bit mask) */
+    iss_mis_check_t mis[ISS_MIS_CHECKS];
     iss_counts_t cnt;         /* static counts of one execution */
     uint64_t execs;           /* profile: executions */
     uint64_t prof_cycles;     /* profile: every cycle spent in the block, stalls and sleep included */
@@ -113,6 +130,10 @@ typedef struct iss_core {
     uint64_t blk_stalls;          /* dynamic stalls so far in it */
     uint32_t prev_fallthrough;
     uint8_t prev_last_rd, prev_last_is_load;
+    uint8_t prev_jump;            /* the previous block ended in jal/jalr */
+    uint8_t prev_load2_rd;        /* its second-to-last instruction loaded this register */
+    uint8_t blk_mis;              /* the current block's checks that crossed a word (bit mask) */
+    bool mis_reuse;               /* registers changed only by the current block since its checks */
 
     /* blocking / exact-time accesses */
     bool replay;              /* the next access is the first instruction of a block */
