@@ -276,3 +276,17 @@ lp_max:
     # at + 8 is never reached before the last iteration)
     assert pcs == [at + 4, at - 4, at, at + 4, at - 4, at]
     assert t.read_register(0, 28) == 2          # t3 = max(t1 = 2, t2 = 2) after two iterations
+
+
+@pytest.mark.parametrize("cores", [1, 8])
+def test_hardware_loops_run_in_c_give_the_per_instruction_results_and_cycles(fw, cores):
+    """hwloop_run.c executes inner loops in C; every register, memory word and cycle must be
+    what the per-instruction path gives."""
+    elf = fw("corev_matmul", M=24, K=32, N=20)
+    runs = []
+    for fast in (1, 0):
+        cl = Cluster(Config().replace(cluster={"cores": cores})).load(elf)
+        cl._lib.iss_set_hwloop_fast(cl._handle, fast)
+        r = cl.run()
+        runs.append((r.output, [(s.cycles - s.sleep_cycles, s.instructions, s.loads, s.stores) for s in r.cores]))
+    assert runs[0] == runs[1]

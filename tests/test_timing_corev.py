@@ -72,9 +72,11 @@ def hwloop(body: str) -> str:
     return f"    .balign 4\n    .word {setup:#010x}\n{body}\n"
 
 
-def per_iteration(name: str, loop: str) -> float:
+def per_iteration(name: str, loop: str, fast: bool = True) -> float:
+    """fast=False: hardware loops take the per-instruction path instead of hwloop_run.c."""
     elf = assemble_corev(HARNESS.replace("{loop}", loop), BUILD / f"timing-corev-{name}.elf")
     cl = Cluster(Config().replace(cluster={"cores": 1}, core={"isa": "corev"})).load(elf)
+    cl._lib.iss_set_hwloop_fast(cl._handle, int(fast))
     cl.run()
     c1000, c2000 = struct.unpack("<2I", cl.read(cl.symbol("results"), 8))
     return (c2000 - c1000) / 1000
@@ -105,16 +107,29 @@ def test_corev_instruction_cycles_match_the_rtl(name, body, rtl):
     assert per_iteration(key, SW_LOOP.format(body=body)) == rtl
 
 
-def test_hardware_loop_iterations_cost_nothing():
+BOTH_PATHS = pytest.mark.parametrize("fast", [True, False], ids=["in C", "per instruction"])
+
+
+@BOTH_PATHS
+def test_hardware_loop_iterations_cost_nothing(fast):
     # a 3-instruction body costs 3 per iteration (RTL)
-    assert per_iteration("hwloop3", hwloop("addi t1, t1, 1\naddi t3, t3, 1\naddi t4, t4, 1")) == 3
+    assert per_iteration("hwloop3", hwloop("addi t1, t1, 1\naddi t3, t3, 1\naddi t4, t4, 1"), fast) == 3
 
 
-def test_hardware_loop_two_instruction_body():
-    assert per_iteration("hwloop2", hwloop("addi t1, t1, 1\naddi t3, t3, 1")) == 2
+@BOTH_PATHS
+def test_hardware_loop_two_instruction_body(fast):
+    assert per_iteration("hwloop2", hwloop("addi t1, t1, 1\naddi t3, t3, 1"), fast) == 2
 
 
-def test_dot_product_body_in_a_hardware_loop_shows_the_load_use_stall():
+@BOTH_PATHS
+def test_dot_product_body_in_a_hardware_loop_shows_the_load_use_stall(fast):
     # cv.lw; cv.lw; cv.sdotsp.b using the second load: 4 per iteration (RTL)
     body = "cv.lw t3, (a0), 0\ncv.lw t4, (a1), 0\ncv.sdotsp.b t1, t3, t4"
-    assert per_iteration("hwloop-dot", hwloop(body)) == 4
+    assert per_iteration("hwloop-dot", hwloop(body), fast) == 4
+
+
+@BOTH_PATHS
+def test_load_use_across_the_hardware_loop_back_edge(fast):
+    # the body's last instruction loads what its first uses: the stall shows at the back edge
+    body = "addi t3, t1, 1\naddi t4, t4, 1\ncv.lw t1, (a0), 0"
+    assert per_iteration("hwloop-backedge", hwloop(body), fast) == 4

@@ -70,6 +70,8 @@ void iss_set_entry(iss_cluster_t *cl, uint32_t entry);
 void iss_set_htif(iss_cluster_t *cl, uint32_t tohost, uint32_t fromhost);
 /* 1: the RI5CY CSR map (PULP PCER/PCMR at 0xCC0/0xCC1), 0: CV32E40P's (hardware loops there) */
 void iss_set_csr_map(iss_cluster_t *cl, int pulp);
+/* 0: hardware loops always take the per-instruction path (for tests comparing the two) */
+void iss_set_hwloop_fast(iss_cluster_t *cl, int on);
 int iss_run(iss_cluster_t *cl, uint64_t max_slices);
 uint32_t iss_take_output(iss_cluster_t *cl, char *buf, uint32_t cap);
 void iss_core_info(iss_cluster_t *cl, uint32_t core, iss_core_info_t *out);

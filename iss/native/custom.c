@@ -244,11 +244,13 @@ static bool mem_fault(iss_core_t *c, uint32_t addr, unsigned size, bool store)
 }
 
 /* The cycle model's view of a core access that no memory hook sees. */
-static void account_access(iss_core_t *c, uint32_t addr)
+static void account_access(iss_core_t *c, uint32_t addr, unsigned size)
 {
     const iss_config_t *cfg = &c->cl->cfg;
     if (!cfg->timing_model)
         return;
+    if (size > 1 && (addr & 3) + size > 4)
+        iss_core_stall(c, cfg->misaligned_cycles);
     if (cfg->l2_latency && addr >= ISS_L2_BASE && addr - ISS_L2_BASE < cfg->l2_size)
         iss_core_stall(c, cfg->l2_latency);
     if (cfg->bank_conflicts && iss_tcdm_ptr(c->cl, addr, 1))
@@ -263,7 +265,7 @@ bool iss_custom_load(iss_core_t *c, uint32_t addr, unsigned size, bool sign, uin
         if (iss_debug_watch_core(c, addr, size, true, false))
             return false;
         memcpy(&v, p, size);
-        account_access(c, addr);
+        account_access(c, addr, size);
     } else {
         uint64_t v64 = 0;
         if (uc_mem_read(c->uc, addr, &v64, size) != UC_ERR_OK)
@@ -288,7 +290,7 @@ bool iss_custom_store(iss_core_t *c, uint32_t addr, unsigned size, uint32_t val)
         if (iss_debug_watch_core(c, addr, size, false, true))
             return false;
         memcpy(p, &val, size);
-        account_access(c, addr);
+        account_access(c, addr, size);
         return true;
     }
     if (uc_mem_write(c->uc, addr, &val, size) != UC_ERR_OK)
@@ -387,6 +389,8 @@ static void code_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *core)
             return;
         }
     }
+    if (c->lp_count[0] && pc == c->lp_start[0] && c->stop == STOP_NONE && iss_hwloop_run(c, pc))
+        return;                 /* the inner loop ran in C (hwloop_run.c) */
     const iss_side_t *s = &c->cl->side;
     if (pc - s->lo >= s->hi - s->lo || c->stop != STOP_NONE)
         return;                 /* nothing to emulate, or stopped before it (a breakpoint) */
