@@ -363,6 +363,11 @@ static void code_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *core)
     iss_core_t *c = core;
     uint32_t pc = (uint32_t)addr;
     (void)uc; (void)size;
+    if (__builtin_expect(c->skip_hi != 0, 0)) {
+        if (pc >= c->skip_lo && pc < c->skip_hi)
+            return;             /* a loop body already run in C (hwloop_run.c) */
+        c->skip_hi = 0;
+    }
     /* hardware loops: reaching a loop's end address means its last instruction retired;
      * loop 0 (the inner one) first */
     if (__builtin_expect(c->lp_count[0] | c->lp_count[1], 0)) {

@@ -29,6 +29,8 @@ typedef struct body_op {
 typedef struct hwloop_code {
     uint32_t start, end, n;
     bool ok;
+    bool all_hints;           /* every body word is a no-op stand-in: the body can be run through */
+    uint32_t first_cycles;    /* static cycles of one pass, as the block decoder counts it */
     body_op_t op[MAX_BODY];
     uint32_t loads, stores;
 } hwloop_code_t;
@@ -147,6 +149,12 @@ static hwloop_code_t *compile(iss_core_t *c, uint32_t start, uint32_t end)
         if (!compile_op(c->cl, start + 4 * i, &L->op[i]))
             return NULL;
     time_body(c, L);
+    L->all_hints = true;
+    L->first_cycles = 0;
+    for (uint32_t i = 0; i < L->n; i++) {
+        L->all_hints &= L->op[i].f->exec == EXEC_HOOK && !L->op[i].f->native;
+        L->first_cycles += L->op[i].cycles;
+    }
     L->ok = true;
     return L;
 }
@@ -280,11 +288,15 @@ bool iss_hwloop_run(iss_core_t *c, uint32_t pc)
     uint32_t *x = c->gpr;
     uint32_t stop_pc = L->end, done = 0;
     uint64_t cyc = 0, insns = 0;
+    /* what the current block counted from here on: the loop replaces it (or, run through,
+     * keeps its first pass) */
+    iss_counts_t tail;
+    iss_range_counts(c, pc, c->blk_addr + c->blk_size, &tail);
+    uint64_t now = c->cycles - (pc >= c->blk_addr && pc < c->blk_addr + c->blk_size ? tail.cycles : 0);
     /* the first instruction's hazard with the one before it is already counted: by the block's
      * static count (entered from the set-up) or at block entry (resumed between iterations) */
-    bool unwound = false;
     while (c->lp_count[0]) {
-        if (done && c->cycles + cyc >= c->slice_end) {   /* the slice ends between iterations */
+        if (done && now + cyc >= c->slice_end) {     /* the slice ends between iterations */
             stop_pc = L->start;
             break;
         }
@@ -298,10 +310,6 @@ bool iss_hwloop_run(iss_core_t *c, uint32_t pc)
                 stop_pc = L->start + 4 * i;
                 goto out;
             }
-            if (!unwound) {                   /* the block's counts end before the loop */
-                iss_unwind_tail(c, pc);
-                unwound = true;
-            }
             cyc += o->cycles + (i == 0 && done ? o->backedge_stall : 0);
             insns++;
         }
@@ -309,6 +317,20 @@ bool iss_hwloop_run(iss_core_t *c, uint32_t pc)
         c->lp_count[0]--;
     }
 out:
+    if (stop_pc == L->end && L->all_hints) {
+        /* done: Unicorn runs through the body's no-ops (the hook skips them) and on; the block
+         * already counts one pass and what follows the loop */
+        c->cycles += cyc - L->first_cycles;
+        if (c->blk)
+            c->blk->prof_cycles += cyc - L->first_cycles;
+        c->cnt.instret += insns - L->n;
+        c->cnt.loads += (uint64_t)(done - 1) * L->loads;
+        c->cnt.stores += (uint64_t)(done - 1) * L->stores;
+        c->skip_lo = L->start;
+        c->skip_hi = L->end;
+        return true;
+    }
+    iss_unwind_tail(c, pc);                   /* the block's counts end before the loop */
     c->cycles += cyc;
     if (c->blk)
         c->blk->prof_cycles += cyc;

@@ -169,6 +169,7 @@ typedef struct iss_core {
     /* XCVhwlp: two loop levels (0 inner), as CSRs 0xCC0-0xCC6 show them */
     uint32_t lp_start[2], lp_end[2], lp_count[2];
     void *hwl;                /* the inner loop compiled for hwloop_run.c */
+    uint32_t skip_lo, skip_hi;   /* a body hwloop_run.c ran: its no-ops pass without the hook */
     uint8_t prev_flow;        /* tracing: last_flow of the previous block */
 } iss_core_t;
 
