@@ -133,3 +133,17 @@ def test_load_use_across_the_hardware_loop_back_edge(fast):
     # the body's last instruction loads what its first uses: the stall shows at the back edge
     body = "addi t3, t1, 1\naddi t4, t4, 1\ncv.lw t1, (a0), 0"
     assert per_iteration("hwloop-backedge", hwloop(body), fast) == 4
+
+
+def total(name: str, loop: str) -> int:
+    elf = assemble_corev(HARNESS.replace("{loop}", loop), BUILD / f"timing-corev-{name}.elf")
+    cl = Cluster(Config().replace(cluster={"cores": 1})).load(elf)
+    cl.run()
+    return struct.unpack("<I", cl.read(cl.symbol("results"), 4))[0]
+
+
+def test_two_instruction_body_costs_one_cycle_more_once():
+    # RTL: fixed cost 1 with a 3-instruction body, 2 with a 2-instruction body
+    three = total("fixed3", hwloop("addi t1, t1, 1\naddi t3, t3, 1\naddi t4, t4, 1")) - 3 * 1000
+    two = total("fixed2", hwloop("addi t1, t1, 1\naddi t3, t3, 1")) - 2 * 1000
+    assert two - three == 1

@@ -338,6 +338,9 @@ void iss_hwloop_set(iss_core_t *c, uint32_t pc, unsigned l, int what, uint32_t v
         iss_custom_illegal(c, pc, iss_orig_word(c->cl, pc, ISS_HINT_WORD), why);
         return;
     }
+    /* RTL: a 2-instruction body costs one cycle more once (fixed cost 2 against 1 with 3) */
+    if (e - s == 8 && what == HWLP_COUNT && c->cl->cfg.timing_model)
+        iss_core_stall(c, 1);
     if (e < c->hook_lo_core || e >= c->hook_hi_core) {
         /* the loop end is outside this core's code hook: widen it before going on */
         iss_hook_range_add(c->cl, e, e + 4);
