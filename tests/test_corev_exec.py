@@ -290,3 +290,12 @@ def test_hardware_loops_run_in_c_give_the_per_instruction_results_and_cycles(fw,
         r = cl.run()
         runs.append((r.output, [(s.cycles - s.sleep_cycles, s.instructions, s.loads, s.stores) for s in r.cores]))
     assert runs[0] == runs[1]
+
+
+def test_writing_a_hardware_loop_csr_is_refused_with_the_reason():
+    body = """
+    li    t1, 1
+    csrw  0xCC1, t1
+"""
+    with pytest.raises(IllegalInstructionError, match=r"CSR 0xcc1 is a read-only hardware-loop CSR of CV32E40P"):
+        run_program(body, "csrw-hwloop")
