@@ -299,3 +299,14 @@ def test_writing_a_hardware_loop_csr_is_refused_with_the_reason():
 """
     with pytest.raises(IllegalInstructionError, match=r"CSR 0xcc1 is a read-only hardware-loop CSR of CV32E40P"):
         run_program(body, "csrw-hwloop")
+
+
+@pytest.mark.parametrize("fast", [1, 0], ids=["loops in C", "per instruction"])
+def test_profile_accounts_for_every_cycle_of_a_corev_kernel(fw, fast):
+    cl = Cluster().load(fw("corev_matmul", M=16, K=32, N=16))
+    cl._lib.iss_set_hwloop_fast(cl._handle, fast)
+    r = cl.run()
+    for core in r.cores:
+        prof = cl.profile(core.core)
+        assert sum(e.cycles for e in prof) == core.cycles
+    assert cl.profile(1)[0].function == "matmul"

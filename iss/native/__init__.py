@@ -54,7 +54,7 @@ def _build(name: str) -> None:
         '#include "iss_native.h"',
         sources=[str(HERE / s) for s in SOURCES],
         include_dirs=[str(HERE), str(inc)],
-        extra_compile_args=["-O2", "-std=gnu11", "-Wall", "-Wno-unused-parameter"],
+        extra_compile_args=["-O3", "-std=gnu11", "-Wall", "-Wno-unused-parameter"],
         libraries=["m"],
         extra_link_args=[str(lib / "libunicorn.so.2"), f"-Wl,-rpath,{lib}"],
     )
