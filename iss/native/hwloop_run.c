@@ -30,6 +30,8 @@ typedef struct hwloop_code {
     uint32_t start, end, n;
     bool ok;
     bool all_hints;           /* every body word is a no-op stand-in: the body can be run through */
+    uint32_t tail_blk, tail_size, tail_pc;   /* the block the loop was last entered in ... */
+    uint64_t tail_cycles;     /* ... and what it counts from the loop start on */
     uint32_t first_cycles;    /* static cycles of one pass, as the block decoder counts it */
     body_op_t op[MAX_BODY];
     uint32_t loads, stores;
@@ -141,6 +143,7 @@ static hwloop_code_t *compile(iss_core_t *c, uint32_t start, uint32_t end)
         return L->ok ? L : NULL;
     L->start = start;
     L->end = end;
+    L->tail_blk = L->tail_size = L->tail_pc = 0;
     L->n = (end - start) / 4;
     L->ok = false;
     if (L->n < 2 || L->n > MAX_BODY)
@@ -159,10 +162,15 @@ static hwloop_code_t *compile(iss_core_t *c, uint32_t start, uint32_t end)
     return L;
 }
 
-/* The memory access of o at addr: false (nothing done) when addr is not plain memory. */
+/* The memory access of o at addr: NULL (nothing done) when addr is not plain memory. The
+ * TCDM, where kernels keep their operands, is tried first. */
 static inline uint8_t *mem_at(iss_core_t *c, uint32_t addr, unsigned size)
 {
-    return iss_host_ptr(c->cl, addr, size);
+    iss_cluster_t *cl = c->cl;
+    uint32_t off = addr - ISS_TCDM_BASE;
+    if (off < cl->cfg.tcdm_size && off + size <= cl->cfg.tcdm_size)
+        return cl->tcdm + off;
+    return iss_host_ptr(cl, addr, size);
 }
 
 static inline void charge_access(iss_core_t *c, uint32_t addr, unsigned size, uint64_t *cyc)
@@ -290,9 +298,15 @@ bool iss_hwloop_run(iss_core_t *c, uint32_t pc)
     uint64_t cyc = 0, insns = 0;
     /* what the current block counted from here on: the loop replaces it (or, run through,
      * keeps its first pass) */
-    iss_counts_t tail;
-    iss_range_counts(c, pc, c->blk_addr + c->blk_size, &tail);
-    uint64_t now = c->cycles - (pc >= c->blk_addr && pc < c->blk_addr + c->blk_size ? tail.cycles : 0);
+    if (L->tail_blk != c->blk_addr || L->tail_size != c->blk_size || L->tail_pc != pc) {
+        iss_counts_t tail;
+        iss_range_counts(c, pc, c->blk_addr + c->blk_size, &tail);
+        L->tail_blk = c->blk_addr;
+        L->tail_size = c->blk_size;
+        L->tail_pc = pc;
+        L->tail_cycles = pc >= c->blk_addr && pc < c->blk_addr + c->blk_size ? tail.cycles : 0;
+    }
+    uint64_t now = c->cycles - L->tail_cycles;
     /* the first instruction's hazard with the one before it is already counted: by the block's
      * static count (entered from the set-up) or at block entry (resumed between iterations) */
     while (c->lp_count[0]) {
