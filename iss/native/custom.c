@@ -139,8 +139,34 @@ static uint32_t *search_gprs(const uint8_t *base, size_t span, const uint32_t *m
     return NULL;
 }
 
+/* Both ways: a write through the pointer reads back through the API and the other way round. */
+static bool gprs_valid(uc_engine *uc, uint32_t *p)
+{
+    uint32_t probe = 0x13579BDFu, back = 0, saved = 0, check;
+    if (!peek(p + 7, &check, sizeof check))
+        return false;
+    uc_reg_read(uc, UC_RISCV_REG_X7, &saved);
+    if (check != saved)
+        return false;
+    p[7] = probe;
+    uc_reg_read(uc, UC_RISCV_REG_X7, &back);
+    bool ok = back == probe;
+    probe = 0x2468ACE0u;
+    uc_reg_write(uc, UC_RISCV_REG_X7, &probe);
+    ok = ok && p[7] == probe;
+    uc_reg_write(uc, UC_RISCV_REG_X7, &saved);
+    return ok;
+}
+
 static uint32_t *find_gprs(uc_engine *uc)
 {
+    /* where the last search found them: the same field of the engine and the same offset
+     * from what it points to (one search per process, not per engine) */
+    static int known_slot = -1;
+    static size_t known_off;
+    uintptr_t ptrs[1024];
+    if (!peek(uc, ptrs, sizeof ptrs))
+        return NULL;
     uint32_t magic[32], saved[32];
     for (int r = 1; r < 32; r++) {
         uc_reg_read(uc, UC_RISCV_REG_X0 + r, &saved[r]);
@@ -148,34 +174,24 @@ static uint32_t *find_gprs(uc_engine *uc)
         uc_reg_write(uc, UC_RISCV_REG_X0 + r, &magic[r]);
     }
     uint32_t *found = NULL;
-    uintptr_t ptrs[1024];
-    if (peek(uc, ptrs, sizeof ptrs)) {
-        for (size_t i = 0; i < 1024 && !found; i++) {
-            uintptr_t p = ptrs[i];
-            if (p < 0x10000 || (p & 7))
-                continue;
-            uintptr_t first;
-            if (!peek((void *)p, &first, sizeof first))
-                continue;
-            found = search_gprs((const uint8_t *)p, 1u << 18, magic);
-        }
+    if (known_slot >= 0) {
+        uint32_t *p = (uint32_t *)(ptrs[known_slot] + known_off), probe[32];
+        if (peek(p, probe, sizeof probe) && probe[0] == 0 && !memcmp(&probe[1], &magic[1], 31 * 4))
+            found = p;
     }
-    if (found) {   /* validate both ways */
-        uint32_t probe = 0x13579BDFu, back = 0;
-        found[7] = probe;
-        uc_reg_read(uc, UC_RISCV_REG_X7, &back);
-        if (back != probe)
-            found = NULL;
-        else {
-            probe = 0x2468ACE0u;
-            uc_reg_write(uc, UC_RISCV_REG_X7, &probe);
-            if (found[7] != probe)
-                found = NULL;
+    for (size_t i = 0; i < 1024 && !found; i++) {
+        uintptr_t p = ptrs[i], first;
+        if (p < 0x10000 || (p & 7) || !peek((void *)p, &first, sizeof first))
+            continue;
+        found = search_gprs((const uint8_t *)p, 1u << 18, magic);
+        if (found) {
+            known_slot = (int)i;
+            known_off = (size_t)((uintptr_t)found - p);
         }
     }
     for (int r = 1; r < 32; r++)
         uc_reg_write(uc, UC_RISCV_REG_X0 + r, &saved[r]);
-    return found;
+    return found && gprs_valid(uc, found) ? found : NULL;
 }
 
 void iss_custom_init_core(iss_core_t *c)
