@@ -5,7 +5,7 @@
                          [--trace FILE.json] [--itrace FILE [--itrace-cycles A:B | --itrace-function NAME |
                          --itrace-markers M1:M2]] [--vcd FILE]
     iss report TRACE.json [--out DIR] [--vcd FILE] [--top N] [--no-plots]
-    iss build [--out DIR] [NAME ...]
+    iss build [--out DIR] [-D NAME=VALUE] [--isa rv32imc|corev] [NAME ...]
     iss regmap [--write]
 
 Every error is one message on stderr, ``iss: <kind>: <what and where>``, and a distinct
@@ -77,6 +77,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--out", default="build/firmware", help="output directory")
     build.add_argument("-D", "--define", action="append", default=[], metavar="NAME=VALUE",
                        help="preprocessor define for the named programs, e.g. -D M=128")
+    build.add_argument("--isa", choices=("rv32imc", "corev"), default=None,
+                       help="build for this ISA (rv32imc: GCC, corev: clang-22) whatever the "
+                            "programs' ISA files say")
     build.add_argument("names", nargs="*", help="programs to build (default: all)")
 
     regmap = sub.add_parser("regmap", help="regenerate or check the files generated from iss/regmap.py")
@@ -259,9 +262,10 @@ def cmd_build(args) -> int:
                 src = firmware.FIRMWARE_DIR / name
                 if not src.is_dir():
                     raise ToolchainError(f"no firmware program {name!r} under {firmware.FIRMWARE_DIR}")
-                print(firmware.build_program(src, Path(args.out) / f"{name}.elf", defines=defines or None))
+                print(firmware.build_program(src, Path(args.out) / f"{name}.elf", defines=defines or None,
+                                             isa=args.isa))
         else:
-            for elf in firmware.build_all(Path(args.out)):
+            for elf in firmware.build_all(Path(args.out), isa=args.isa):
                 print(elf)
     except firmware.BuildError as e:
         raise ToolchainError(str(e)) from None

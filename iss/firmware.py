@@ -4,6 +4,13 @@ Each directory ``firmware/<name>/`` is one program: every ``.c`` and ``.S`` file
 it is compiled and linked with the runtime (``runtime/crt0.S``, ``runtime/*.c``)
 and ``runtime/link.ld`` into ``<name>.elf``.
 
+A program is built for one of two instruction sets (``ISAS``): ``rv32imc`` (the
+default) with Debian's riscv64-unknown-elf-gcc, or ``corev`` (RV32IMC plus the
+CORE-V extensions of the CV32E40P, for ``core.isa = "corev"``) with Debian's
+clang-22 and ld.lld-22. A file ``firmware/<name>/ISA`` containing ``corev`` or
+``rv32imc`` selects it; the ``isa`` argument of ``build_program`` overrides it.
+Both link the same picolibc build (rv32im/ilp32) and GCC's libgcc for it.
+
 The runtime objects are linked as an archive, so a program that defines its own
 ``_start`` (the HTIF tests) gets neither crt0 nor the C runtime: the linker only
 takes crt0 from the archive to resolve ``_start``.
@@ -13,6 +20,7 @@ takes crt0 from the archive to resolve ``_start``.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import shutil
@@ -28,6 +36,12 @@ LINKER_SCRIPT = RUNTIME_DIR / "link.ld"
 
 TOOLCHAIN_PREFIX = "riscv64-unknown-elf-"
 
+# Instruction sets a program can be built for; the first is the default.
+ISAS = ("rv32imc", "corev")
+DEFAULT_ISA = ISAS[0]
+# The file of a program directory that names its ISA (one word: one of ISAS).
+ISA_FILE = "ISA"
+
 CFLAGS = [
     "-march=rv32imc_zicsr_zifencei", "-mabi=ilp32", "--specs=picolibc.specs",
     "-O2", "-g", "-ffunction-sections", "-fdata-sections", "-Wall", "-Wextra",
@@ -41,16 +55,103 @@ LDFLAGS = [
 ]
 SOURCE_SUFFIXES = (".c", ".S")
 
+# CORE-V (CV32E40P with COREV_PULP=1): clang-22 assembles and, at -O2, emits these extensions.
+# The hardware loops (XCVhwlp) are not among them: iss_simd.h encodes them with .word.
+COREV_MARCH = "rv32imc_zicsr_zifencei_xcvmem_xcvalu_xcvmac_xcvsimd_xcvbi_xcvbitmanip_xcvelw"
+CLANG = "clang-22"
+LLD = "ld.lld-22"
+LLVM_AR = "llvm-ar-22"
+# Debian's picolibc-riscv64-unknown-elf: headers, and one library per multilib below lib/.
+PICOLIBC_ROOT = Path("/usr/lib/picolibc/riscv64-unknown-elf")
+# Debian package that provides each tool, for the error message when one is missing.
+PACKAGES = {
+    TOOLCHAIN_PREFIX + "gcc": "gcc-riscv64-unknown-elf",
+    TOOLCHAIN_PREFIX + "ar": "binutils-riscv64-unknown-elf",
+    CLANG: "clang-22",
+    LLD: "lld-22",
+    LLVM_AR: "llvm-22",
+}
+
 
 class BuildError(Exception):
     """The toolchain is missing or a compile/link step failed."""
 
 
-def _tool(name: str) -> str:
-    path = shutil.which(TOOLCHAIN_PREFIX + name)
+def _tool(name: str, prefix: str = TOOLCHAIN_PREFIX) -> str:
+    path = shutil.which(prefix + name)
     if path is None:
-        raise BuildError(f"{TOOLCHAIN_PREFIX}{name} not found on PATH: run toolchain/setup.sh")
+        package = PACKAGES.get(prefix + name)
+        hint = f"install the Debian package {package} (toolchain/setup.sh does)" if package \
+            else "run toolchain/setup.sh"
+        raise BuildError(f"{prefix}{name} not found on PATH: {hint}")
     return path
+
+
+def _query(cmd: list[str]) -> str:
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0 or not proc.stdout.strip():
+        raise BuildError(f"command failed (exit {proc.returncode}): {' '.join(cmd)}\n{proc.stderr.strip()}")
+    return proc.stdout.strip()
+
+
+@functools.cache
+def _corev_toolchain() -> dict:
+    """Tools, flags and libraries of the clang-22 build (see the module docstring).
+
+    clang has no picolibc specs: the picolibc headers and the library of the
+    rv32im/ilp32 multilib (the one GCC links for -march=rv32imc) are named
+    explicitly, with GCC's libgcc of that multilib for the compiler builtins.
+    """
+    clang = _tool(CLANG, prefix="")
+    lld = _tool(LLD, prefix="")
+    ar = _tool(LLVM_AR, prefix="")
+    gcc = _tool("gcc")
+    multilib = ["-march=rv32imc", "-mabi=ilp32"]
+    multidir = _query([gcc, *multilib, "-print-multi-directory"])
+    libgcc = Path(_query([gcc, *multilib, "-print-libgcc-file-name"]))
+    include = PICOLIBC_ROOT / "include"
+    libdir = PICOLIBC_ROOT / "lib" / multidir
+    if not (include / "stdio.h").is_file() or not (libdir / "libc.a").is_file():
+        raise BuildError(f"picolibc for {multidir} not found in {PICOLIBC_ROOT}: install the Debian "
+                         f"package picolibc-riscv64-unknown-elf (toolchain/setup.sh does)")
+    if not libgcc.is_file():
+        raise BuildError(f"libgcc for {multidir} not found ({libgcc}): install the Debian package "
+                         f"gcc-riscv64-unknown-elf (toolchain/setup.sh does)")
+    target = ["--target=riscv32-unknown-elf", f"-march={COREV_MARCH}", "-mabi=ilp32"]
+    return {
+        "cc": clang,
+        "ar": ar,
+        # -nostdlibinc: picolibc's headers instead of a sysroot's (clang's own stay);
+        # -ftls-model=local-exec as picolibc.specs sets it for GCC.
+        "cflags": target + [
+            "-O2", "-g", "-ffunction-sections", "-fdata-sections", "-Wall", "-Wextra",
+            "-nostdlibinc", "-isystem", str(include), "-ftls-model=local-exec",
+            "-I", str(RUNTIME_DIR / "include"),
+        ],
+        "ldflags": target + [
+            "-fuse-ld=lld", f"--ld-path={lld}", "-nostdlib",
+            "-T", str(LINKER_SCRIPT), "-Wl,--gc-sections", "-u", "_start",
+        ],
+        # after the program's objects and libiss.a (lld searches archives in any order)
+        "libs": ["-L", str(libdir), "-lc", str(libgcc)],
+    }
+
+
+def _toolchain(isa: str) -> dict:
+    if isa == "corev":
+        return _corev_toolchain()
+    return {"cc": _tool("gcc"), "ar": _tool("ar"), "cflags": CFLAGS, "ldflags": LDFLAGS, "libs": []}
+
+
+def program_isa(src_dir: Path) -> str:
+    """The ISA a program is built for: the word in its ISA file, or DEFAULT_ISA without one."""
+    isa_file = Path(src_dir) / ISA_FILE
+    if not isa_file.is_file():
+        return DEFAULT_ISA
+    isa = isa_file.read_text().strip()
+    if isa not in ISAS:
+        raise BuildError(f"{isa_file}: unknown ISA {isa!r} (expected one of {', '.join(ISAS)})")
+    return isa
 
 
 def _run(cmd: list[str]) -> None:
@@ -99,11 +200,13 @@ def _up_to_date(out_elf: Path, flags_file: Path, config: dict) -> bool:
 
 
 def build_program(src_dir: Path, out_elf: Path, defines: dict[str, str | int] | None = None,
-                  extra_cflags: list[str] | None = None) -> Path:
+                  extra_cflags: list[str] | None = None, isa: str | None = None) -> Path:
     """Compile src_dir's .c/.S files with the runtime and link them into out_elf.
 
     defines become -DNAME=VALUE; extra_cflags go to the compiler and to the link
     (e.g. "-Wl,--defsym=__iss_stack_size=0x2000" for bigger stacks).
+    isa ("rv32imc" with GCC, "corev" with clang-22) overrides the program's ISA
+    file; the runtime is compiled by the same compiler as the program.
 
     Nothing is rebuilt when out_elf is newer than every source, header and the
     linker script it was built from, and was built with the same defines and
@@ -111,34 +214,41 @@ def build_program(src_dir: Path, out_elf: Path, defines: dict[str, str | int] | 
     """
     src_dir = Path(src_dir).resolve()
     out_elf = Path(out_elf).resolve()
-    gcc = _tool("gcc")
-    ar = _tool("ar")
+    if isa is not None and isa not in ISAS:
+        raise BuildError(f"unknown ISA {isa!r} (expected one of {', '.join(ISAS)})")
     if not src_dir.is_dir():
         raise BuildError(f"{src_dir}: no such program directory")
+    isa = isa or program_isa(src_dir)
+    tools = _toolchain(isa)
+    cc, ar = tools["cc"], tools["ar"]
     program_sources = _sources(src_dir)
     if not program_sources:
         raise BuildError(f"no .c or .S source in {src_dir}")
 
     extra = list(extra_cflags or [])
-    cflags = CFLAGS + [f"-D{name}={value}" for name, value in sorted((defines or {}).items())] + extra
-    ldflags = LDFLAGS + extra
+    cflags = tools["cflags"] + [f"-D{name}={value}" for name, value in sorted((defines or {}).items())] + extra
+    ldflags = tools["ldflags"] + extra
     config = {
         "cflags": cflags,
         "ldflags": ldflags,
         "sources": [str(p) for p in program_sources + _runtime_sources()],
     }
+    if isa != DEFAULT_ISA:
+        config["isa"] = isa
+        config["libs"] = tools["libs"]
     flags_file = out_elf.with_name(out_elf.name + ".flags")
     if _up_to_date(out_elf, flags_file, config):
         return out_elf
 
-    obj_dir = out_elf.with_name(out_elf.name + ".obj")
+    # one object directory per ISA: GCC and clang objects never meet in one libiss.a
+    obj_dir = out_elf.with_name(out_elf.name + (".obj" if isa == DEFAULT_ISA else f".{isa}.obj"))
     obj_dir.mkdir(parents=True, exist_ok=True)
 
     def compile_all(sources: list[Path], prefix: str) -> list[Path]:
         objects = []
         for src in sources:
             obj = obj_dir / f"{prefix}{src.name}.o"
-            _run([gcc, *cflags, "-MMD", "-MF", str(obj.with_suffix(".d")),
+            _run([cc, *cflags, "-MMD", "-MF", str(obj.with_suffix(".d")),
                   "-c", str(src), "-o", str(obj)])
             objects.append(obj)
         return objects
@@ -148,7 +258,7 @@ def build_program(src_dir: Path, out_elf: Path, defines: dict[str, str | int] | 
     archive = obj_dir / "libiss.a"
     archive.unlink(missing_ok=True)
     _run([ar, "rcs", str(archive), *map(str, runtime_objects)])
-    _run([gcc, *ldflags, *map(str, program_objects), str(archive), "-o", str(out_elf)])
+    _run([cc, *ldflags, *map(str, program_objects), str(archive), *tools["libs"], "-o", str(out_elf)])
 
     deps = {str(LINKER_SCRIPT), str(Path(__file__).resolve())}
     for obj in program_objects + runtime_objects:
@@ -163,8 +273,10 @@ def program_names() -> list[str]:
     return sorted(p.name for p in FIRMWARE_DIR.iterdir() if p.is_dir() and not (p / "GENERATED").exists())
 
 
-def build_all(out_dir: Path, jobs: int = 2, names: list[str] | None = None) -> list[Path]:
-    """Build firmware/<name>/ to out_dir/<name>.elf for every program (or those of names)."""
+def build_all(out_dir: Path, jobs: int = 2, names: list[str] | None = None,
+              isa: str | None = None) -> list[Path]:
+    """Build firmware/<name>/ to out_dir/<name>.elf for every program (or those of names);
+    isa, if given, overrides every program's ISA file."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     selected = program_names() if names is None else list(names)
@@ -172,7 +284,7 @@ def build_all(out_dir: Path, jobs: int = 2, names: list[str] | None = None) -> l
     if unknown:
         raise BuildError(f"no such program in {FIRMWARE_DIR}: {', '.join(unknown)}")
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(build_program, FIRMWARE_DIR / n, out_dir / f"{n}.elf")
+        futures = [pool.submit(build_program, FIRMWARE_DIR / n, out_dir / f"{n}.elf", isa=isa)
                    for n in selected]
         return [f.result() for f in futures]
 
@@ -182,10 +294,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "firmware",
                         help="output directory (default: build/firmware)")
     parser.add_argument("-j", "--jobs", type=int, default=2, help="parallel builds (default: 2)")
+    parser.add_argument("--isa", choices=ISAS, default=None,
+                        help="build for this ISA whatever the programs' ISA files say")
     parser.add_argument("names", nargs="*", metavar="NAME", help="programs to build (default: all)")
     args = parser.parse_args(argv)
     try:
-        elves = build_all(args.out, args.jobs, args.names or None)
+        elves = build_all(args.out, args.jobs, args.names or None, isa=args.isa)
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -518,19 +518,22 @@ ABI = ["zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1",
 
 
 def disassembler():
-    import capstone
+    """dis(word, pc) -> "mnemonic operands", from the simulator's ISA table (iss/native/isa*.c),
+    which knows the CORE-V forms no general disassembler does."""
+    from .config import isa_ext_mask
+    from .native import load as load_native
 
-    md = capstone.Cs(capstone.CS_ARCH_RISCV, capstone.CS_MODE_RISCV32 | capstone.CS_MODE_RISCVC)
+    ffi, lib = load_native()
+    exts = isa_ext_mask("corev")
+    buf = ffi.new("char[]", 128)
     cache: dict[tuple[int, int], str] = {}
 
     def dis(word: int, pc: int) -> str:
-        size = 4 if word & 3 == 3 else 2
-        key = (word, pc if size == 4 and word & 0x7F in (0x6F, 0x63) or size == 2 else 0)
+        key = (word, pc)
         text = cache.get(key)
         if text is None:
-            insns = list(md.disasm(word.to_bytes(size, "little"), pc, 1))
-            text = f"{insns[0].mnemonic} {insns[0].op_str}".strip() if insns else f".word 0x{word:0{2 * size}x}"
-            cache[key] = text
+            n = lib.iss_isa_disasm(word, pc, exts, buf, 128)
+            text = cache[key] = ffi.string(buf, n).decode().replace("\t", " ")
         return text
     return dis
 

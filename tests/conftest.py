@@ -35,6 +35,25 @@ def assemble(source: str, elf: Path, *link: str) -> Path:
     return Path(elf)
 
 
+COREV_MARCH = "rv32imc_zicsr_zifencei_xcvmem_xcvalu_xcvmac_xcvsimd_xcvbi_xcvbitmanip_xcvelw"
+
+
+def assemble_corev(source: str, elf: Path) -> Path:
+    """Assembles a bare-metal program that uses CORE-V mnemonics with clang-22 and ld.lld-22."""
+    import shutil
+    if not shutil.which("clang-22") or not shutil.which("ld.lld-22"):
+        pytest.skip("clang-22/lld-22 not installed (toolchain/setup.sh installs them)")
+    src = Path(elf).with_suffix(".S")
+    src.parent.mkdir(parents=True, exist_ok=True)
+    src.write_text(source)
+    obj = src.with_suffix(".o")
+    subprocess.run(["clang-22", "--target=riscv32-unknown-elf", f"-march={COREV_MARCH}", "-mabi=ilp32",
+                    "-mno-relax", "-c", str(src), "-o", str(obj)], check=True, capture_output=True)
+    subprocess.run(["ld.lld-22", "-T", str(ROOT / "runtime" / "link.ld"), str(obj), "-o", str(elf)],
+                   check=True, capture_output=True)
+    return Path(elf)
+
+
 def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """Runs the iss command as a user would, capturing its output."""
     return subprocess.run([sys.executable, "-m", "iss", *map(str, args)], capture_output=True,

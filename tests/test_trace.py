@@ -212,9 +212,9 @@ def test_itrace_of_a_tiny_program(tiny, tmp_path):
     assert [int(l[0]) for l in lines] == [0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12]
     assert all(l[1] == "c0" and l[3].startswith("<_start+0x") for l in lines)
     assert "add a2, a0, a1" in text and "a2=0x0000000c" in text
-    store = next(l for l in text.splitlines() if "sw a2, 0(t0)" in l)
+    store = next(l for l in text.splitlines() if "sw a2, 0x0(t0)" in l)
     assert "store 4 @0x" in store and "= 0x0000000c" in store
-    load = next(l for l in text.splitlines() if "lw a3, 0(t0)" in l)
+    load = next(l for l in text.splitlines() if "lw a3, 0x0(t0)" in l)
     assert "a3=0x0000000c" in load and "load 4 @0x" in load
     assert "a4=0x00000090" in text                       # mul a4, a3, a3: 144
     # a cycle window: only those cycles

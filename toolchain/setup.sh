@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and running the firmware needs, on a fresh Debian machine:
-# the RISC-V GCC, picolibc and gdb-multiarch (tests/test_gdb.py) from Debian, and a Python
+# the RISC-V GCC, picolibc, clang-22 and lld-22 (CORE-V firmware, firmware/*/ISA = corev), llvm-22
+# (llvm-objdump-22, llvm-ar-22) and gdb-multiarch (tests/test_gdb.py) from Debian, and a Python
 # virtual environment (.venv) with the simulator installed in editable mode. Safe to run
 # again: it skips what is there.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-APT_PACKAGES=(gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf gdb-multiarch)
+APT_PACKAGES=(gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf clang-22 lld-22 llvm-22 gdb-multiarch)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -178,8 +178,10 @@ class Target:
         if n == 0 and length:
             raise TargetError(f"address 0x{addr:08x} is not in the TCDM or L2")
         buf = self._ffi.new("uint8_t[]", max(n, 1))
-        self._lib.iss_mem_read(self._h, addr, buf, n)
-        return self._unpatch(addr, bytearray(self._ffi.buffer(buf, n)))
+        # the simulator rewrites some instructions in memory (docs/architecture.md): GDB sees
+        # the program's own words
+        self._lib.iss_mem_read_code(self._h, addr, buf, n)
+        return bytes(self._ffi.buffer(buf, n))
 
     def write_memory(self, addr: int, data: bytes) -> None:
         if self._mapped_length(addr, len(data)) != len(data):
@@ -195,34 +197,6 @@ class Target:
                 code = True
         if code:   # the cores translate and decode it again
             self._lib.iss_debug_code_written(self._h, addr, len(data))
-
-    def _unpatch(self, addr: int, data: bytearray) -> bytes:
-        """The simulator rewrites some instructions in memory (docs/architecture.md): show
-        the ELF's words where memory holds exactly their rewritten form."""
-        for base, orig in self._code:
-            lo, hi = max(addr, base), min(addr + len(data), base + len(orig))
-            if lo >= hi or data[lo - addr:hi - addr] == orig[lo - base:hi - base]:
-                continue
-            starts = set()
-            for a in range(lo, hi):
-                if data[a - addr] != orig[a - base]:
-                    starts.update(s for s in ((a & ~1), (a & ~1) - 2) if base <= s <= base + len(orig) - 4)
-            for s in sorted(starts):
-                word = int.from_bytes(orig[s - base:s - base + 4], "little")
-                if word & 3 != 3:
-                    continue
-                patched = self._lib.iss_patch_word(word)
-                if patched == word:
-                    continue
-                mem = self._ffi.new("uint8_t[4]")
-                if self._lib.iss_mem_read(self._h, s, mem, 4) != 0:
-                    continue
-                if int.from_bytes(bytes(mem), "little") != patched:
-                    continue
-                for k in range(4):
-                    if addr <= s + k < addr + len(data):
-                        data[s + k - addr] = orig[s - base + k]
-        return bytes(data)
 
     # ---- breakpoints and watchpoints (GDB's Z types 0-4) ----
     def insert_point(self, type_: int, addr: int, length: int) -> None:

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SOURCES = ["isa.c", "isa_rv32.c", "isa_xcv_ctl.c", "isa_xcv_alu.c", "custom.c", "cluster.c", "output.c", "perf.c", "hooks.c", "decode.c", "event_unit.c", "soc.c", "dma.c", "timer.c", "ima.c",
+SOURCES = ["isa.c", "isa_rv32.c", "isa_xcv_ctl.c", "isa_xcv_alu.c", "custom.c", "hwloop_run.c", "cluster.c", "output.c", "perf.c", "hooks.c", "decode.c", "event_unit.c", "soc.c", "dma.c", "timer.c", "ima.c",
            "ima_noise.c", "dwa.c", "debug.c",
            "trace.c"]
 HEADERS = ["api.h", "iss_native.h", "iss_archi.h", "patch.h", "isa.h", "custom.h"]

@@ -70,6 +70,8 @@ void iss_set_entry(iss_cluster_t *cl, uint32_t entry);
 void iss_set_htif(iss_cluster_t *cl, uint32_t tohost, uint32_t fromhost);
 /* 1: the RI5CY CSR map (PULP PCER/PCMR at 0xCC0/0xCC1), 0: CV32E40P's (hardware loops there) */
 void iss_set_csr_map(iss_cluster_t *cl, int pulp);
+/* 0: hardware loops always take the per-instruction path (for tests comparing the two) */
+void iss_set_hwloop_fast(iss_cluster_t *cl, int on);
 int iss_run(iss_cluster_t *cl, uint64_t max_slices);
 uint32_t iss_take_output(iss_cluster_t *cl, char *buf, uint32_t cap);
 void iss_core_info(iss_cluster_t *cl, uint32_t core, iss_core_info_t *out);
@@ -199,3 +201,5 @@ int iss_isa_info(uint32_t w, iss_isa_info_t *out);
 int iss_isa_form(uint32_t i, iss_isa_info_t *out, uint32_t *mask, uint32_t *match);
 /* The original instruction word at addr (never a rewrite); -1 if addr is not in memory. */
 int iss_code_word(iss_cluster_t *cl, uint32_t addr, uint32_t *word);
+/* Memory with every rewritten instruction shown as the program wrote it. */
+int iss_mem_read_code(iss_cluster_t *cl, uint32_t addr, uint8_t *data, uint32_t len);

@@ -209,6 +209,7 @@ void iss_destroy(iss_cluster_t *cl)
         if (cl->cores[i].uc)
             uc_close(cl->cores[i].uc);
         free(cl->cores[i].blocks.slots);
+        free(cl->cores[i].hwl);
     }
     if (cl->tcdm)
         munmap(cl->tcdm, cl->cfg.tcdm_size);
@@ -254,6 +255,7 @@ void iss_set_entry(iss_cluster_t *cl, uint32_t entry)
 }
 
 void iss_set_csr_map(iss_cluster_t *cl, int pulp) { cl->pulp_csrs = pulp != 0; }
+void iss_set_hwloop_fast(iss_cluster_t *cl, int on) { cl->hwloop_slow = !on; }
 
 void iss_set_htif(iss_cluster_t *cl, uint32_t tohost, uint32_t fromhost)
 {
@@ -364,6 +366,7 @@ static void after_slice(iss_cluster_t *cl, iss_core_t *c, uc_err e)
         c->pc = pc;
         break;
     case STOP_FENCE_I:
+        iss_hwloop_run_forget(c);
         uc_ctl_flush_tb(c->uc);
         iss_block_cache_clear(c);
         c->blk = NULL;
@@ -394,6 +397,8 @@ static void after_slice(iss_cluster_t *cl, iss_core_t *c, uc_err e)
         cl->result = RUN_FAULT;
         break;
     }
+    if (c->state != CORE_HALTED && c->stop != STOP_FAULT)
+        iss_hwloop_at_stop(c);
     if (cl->dbg)
         iss_debug_after_slice(c, c->stop);
     if (cl->trace)

@@ -244,11 +244,13 @@ static bool mem_fault(iss_core_t *c, uint32_t addr, unsigned size, bool store)
 }
 
 /* The cycle model's view of a core access that no memory hook sees. */
-static void account_access(iss_core_t *c, uint32_t addr)
+static void account_access(iss_core_t *c, uint32_t addr, unsigned size)
 {
     const iss_config_t *cfg = &c->cl->cfg;
     if (!cfg->timing_model)
         return;
+    if (size > 1 && (addr & 3) + size > 4)
+        iss_core_stall(c, cfg->misaligned_cycles);
     if (cfg->l2_latency && addr >= ISS_L2_BASE && addr - ISS_L2_BASE < cfg->l2_size)
         iss_core_stall(c, cfg->l2_latency);
     if (cfg->bank_conflicts && iss_tcdm_ptr(c->cl, addr, 1))
@@ -263,7 +265,7 @@ bool iss_custom_load(iss_core_t *c, uint32_t addr, unsigned size, bool sign, uin
         if (iss_debug_watch_core(c, addr, size, true, false))
             return false;
         memcpy(&v, p, size);
-        account_access(c, addr);
+        account_access(c, addr, size);
     } else {
         uint64_t v64 = 0;
         if (uc_mem_read(c->uc, addr, &v64, size) != UC_ERR_OK)
@@ -288,7 +290,7 @@ bool iss_custom_store(iss_core_t *c, uint32_t addr, unsigned size, uint32_t val)
         if (iss_debug_watch_core(c, addr, size, false, true))
             return false;
         memcpy(p, &val, size);
-        account_access(c, addr);
+        account_access(c, addr, size);
         return true;
     }
     if (uc_mem_write(c->uc, addr, &val, size) != UC_ERR_OK)
@@ -336,11 +338,26 @@ void iss_hwloop_set(iss_core_t *c, uint32_t pc, unsigned l, int what, uint32_t v
         iss_custom_illegal(c, pc, iss_orig_word(c->cl, pc, ISS_HINT_WORD), why);
         return;
     }
+    /* RTL: a 2-instruction body costs one cycle more once (fixed cost 2 against 1 with 3) */
+    if (e - s == 8 && what == HWLP_COUNT && c->cl->cfg.timing_model)
+        iss_core_stall(c, 1);
     if (e < c->hook_lo_core || e >= c->hook_hi_core) {
         /* the loop end is outside this core's code hook: widen it before going on */
         iss_hook_range_add(c->cl, e, e + 4);
         c->rehook = true;
     }
+}
+
+/* A core stopped with its pc on a loop end (a slice or a debugger stop between the body's last
+ * instruction and the code hook of the end): the loop goes back now, as the core would. */
+void iss_hwloop_at_stop(iss_core_t *c)
+{
+    for (unsigned l = 0; l < 2; l++)
+        if (c->lp_count[l] && c->pc == c->lp_end[l]) {
+            if (--c->lp_count[l])
+                c->pc = c->lp_start[l];
+            return;
+        }
 }
 
 /* Called at every instruction of the hooked range before it runs. */
@@ -349,6 +366,11 @@ static void code_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *core)
     iss_core_t *c = core;
     uint32_t pc = (uint32_t)addr;
     (void)uc; (void)size;
+    if (__builtin_expect(c->skip_hi != 0, 0)) {
+        if (pc >= c->skip_lo && pc < c->skip_hi)
+            return;             /* a loop body already run in C (hwloop_run.c) */
+        c->skip_hi = 0;
+    }
     /* hardware loops: reaching a loop's end address means its last instruction retired;
      * loop 0 (the inner one) first */
     if (__builtin_expect(c->lp_count[0] | c->lp_count[1], 0)) {
@@ -375,9 +397,11 @@ static void code_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *core)
             return;
         }
     }
+    if (c->lp_count[0] && pc == c->lp_start[0] && c->stop == STOP_NONE && iss_hwloop_run(c, pc))
+        return;                 /* the inner loop ran in C (hwloop_run.c) */
     const iss_side_t *s = &c->cl->side;
-    if (pc - s->lo >= s->hi - s->lo)
-        return;
+    if (pc - s->lo >= s->hi - s->lo || c->stop != STOP_NONE)
+        return;                 /* nothing to emulate, or stopped before it (a breakpoint) */
     const iss_side_entry_t *e = &s->e[(pc - s->lo) >> 1];
     const isa_form_t *f = e->form;
     if (!f || f->exec != EXEC_HOOK)
@@ -391,6 +415,19 @@ static void code_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *core)
     } else if (f->run) {
         f->run(c, f, w, pc);
     }
+}
+
+/* Unicorn calls code hooks in the order they were added: the debugger's must run before
+ * this one, so that a stop before an emulated instruction leaves it undone. */
+void iss_custom_hook_last(iss_core_t *c)
+{
+    if (!c->code_hook_on)
+        return;
+    uc_hook_del(c->uc, c->code_hook);
+    if (uc_hook_add(c->uc, &c->code_hook, UC_HOOK_CODE, (void *)code_hook, c, c->hook_lo_core,
+                    c->hook_hi_core - 1) != UC_ERR_OK)
+        c->code_hook_on = false;
+    uc_ctl_flush_tb(c->uc);
 }
 
 bool iss_core_needs_rehook(iss_core_t *c)
@@ -463,4 +500,32 @@ bool iss_custom_trap(iss_core_t *c, uint32_t ipc)
         return true;
     }
     return false;
+}
+
+/* ---- for the debugger: memory as the program wrote it ---- */
+
+int iss_mem_read_code(iss_cluster_t *cl, uint32_t addr, uint8_t *data, uint32_t len)
+{
+    if (iss_mem_read(cl, addr, data, len))
+        return -1;
+    const iss_side_t *s = &cl->side;
+    if (!s->e || !len)
+        return 0;
+    uint64_t end = (uint64_t)addr + len;
+    for (uint64_t a = addr >= 2 ? (addr - 2) & ~1u : 0; a < end; a += 2) {
+        const iss_side_entry_t *e = iss_side_get(cl, (uint32_t)a);
+        if (!e)
+            continue;
+        uint32_t mem = 0;
+        const uint8_t *p = iss_host_ptr(cl, (uint32_t)a, 4);
+        if (!p)
+            continue;
+        memcpy(&mem, p, 4);
+        if (mem != e->rewritten)
+            continue;
+        for (unsigned k = 0; k < 4; k++)
+            if (a + k >= addr && a + k < end)
+                data[a + k - addr] = (uint8_t)(e->orig >> (8 * k));
+    }
+    return 0;
 }

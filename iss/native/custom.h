@@ -47,6 +47,8 @@ void iss_hook_range_add(struct iss_cluster *cl, uint32_t lo, uint32_t hi);
 bool iss_core_needs_rehook(struct iss_core *c);
 /* (Re)installs the core's code hook over the cluster's range; flushes its translations. */
 bool iss_core_rehook(struct iss_core *c);
+void iss_custom_hook_last(struct iss_core *c);
+void iss_hwloop_at_stop(struct iss_core *c);
 /* Trap hook: emulates an EXEC_TRAP word at ipc; false if ipc holds none. */
 bool iss_custom_trap(struct iss_core *c, uint32_t ipc);
 /* Register access for the emulated forms: a direct pointer when validated, else the API. */

@@ -279,6 +279,7 @@ static void step_start(iss_core_t *c, bool silent, bool ignore_watch)
     dbg_core_t *dc = &c->cl->dbg->core[c->id];
     if (!dc->hook_on) {
         uc_hook_add(c->uc, &dc->step_hook, UC_HOOK_CODE, (void *)step_hook, c, 1, 0);
+        iss_custom_hook_last(c);   /* a stop before an emulated instruction comes first */
         uc_ctl_flush_tb(c->uc);    /* every translation must call it */
         dc->hook_on = true;
     }
@@ -391,6 +392,8 @@ static bool add_hook(iss_core_t *c, dbg_point_t *p, int type, void *cb, uint64_t
     if (uc_hook_add(c->uc, &p->hooks[c->id][p->nhooks], type, cb, c, lo, hi) != UC_ERR_OK)
         return false;
     p->nhooks++;
+    if (type == UC_HOOK_CODE)
+        iss_custom_hook_last(c);   /* a stop before an emulated instruction comes first */
     return true;
 }
 

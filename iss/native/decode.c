@@ -302,6 +302,23 @@ void iss_range_counts(iss_core_t *c, uint32_t start, uint32_t end, iss_counts_t 
     }
 }
 
+/* Cycles of the instruction at `second` when the one at `first` runs just before it (a loop's
+ * back edge), hazards included. */
+uint64_t iss_pair_cycles(iss_core_t *c, uint32_t first, uint32_t second)
+{
+    const uint8_t *p1 = iss_host_ptr(c->cl, first, 4), *p2 = iss_host_ptr(c->cl, second, 4);
+    if (!p1 || !p2)
+        return 1;
+    uint32_t w1 = orig_insn(c->cl, first, p1), w2 = orig_insn(c->cl, second, p2);
+    insn_info_t d1 = decode_insn(w1, c->cl->exts), d2 = decode_insn(w2, c->cl->exts);
+    iss_counts_t k1, k2;
+    memset(&k1, 0, sizeof k1);
+    memset(&k2, 0, sizeof k2);
+    count_insn(&k1, &c->cl->cfg, insn_len((uint16_t)w1), &d1, NULL, NULL);
+    count_insn(&k2, &c->cl->cfg, insn_len((uint16_t)w2), &d2, &d1, NULL);
+    return k2.cycles;
+}
+
 /* Decode a block; returns false when it held instructions that had to be rewritten
  * (the caller then makes Unicorn translate it again). */
 static bool decode_block(iss_core_t *c, iss_block_t *b, uint32_t addr, uint32_t size)

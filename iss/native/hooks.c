@@ -376,6 +376,10 @@ void iss_illegal_fault(iss_core_t *c, uint32_t pc, uint32_t w)
     else if (!f && (w & 3) == 3 && (op == 0x0B || op == 0x2B || op == 0x5B || op == 0x7B) &&
              c->cl->exts >> EXT_XCVALU & 1)
         iss_fault(c, FAULT_ILLEGAL, pc, "illegal instruction 0x%08x: a reserved encoding of the CORE-V custom opcode 0x%02x", w, op);
+    else if (f && f->cls == IC_CSR && (w >> 20) >= 0xCC0 && (w >> 20) <= 0xCC6 && !c->cl->pulp_csrs &&
+             c->cl->exts >> EXT_XCVHWLP & 1)
+        iss_fault(c, FAULT_ILLEGAL, pc, "illegal instruction 0x%08x: CSR 0x%03x is a read-only hardware-loop CSR of CV32E40P "
+                  "(RI5CY's PCER/PCMR are there only for RV32IMC builds, docs/isa.md)", w, w >> 20);
     else if (f && f->cls == IC_CSR)
         iss_fault(c, FAULT_ILLEGAL, pc, "illegal instruction 0x%08x: CSR 0x%03x does not exist or is read-only", w, w >> 20);
     else

@@ -243,8 +243,8 @@ static const isa_format_t F_LP_SETUP = {ISA_F_RS1, 0, NULL, p_lp_setup};
 
 #define LP(op) (((uint32_t)(op) << 8) | (4u << 12) | 0x2Bu)
 #define M_LP_IMM 0x000FFF7Fu    /* rs1 field zero */
-#define M_LP_REG 0xFFF0FF7Fu    /* immediate zero */
-#define M_LP 0x0000FF7Fu
+#define M_LP_REG 0xFFF07F7Fu    /* immediate zero */
+#define M_LP 0x00007F7Fu
 #define HW(name, mask, op, fmt) {name, mask, LP(op), 4, EXT_XCVHWLP, IC_HWLOOP, EXEC_HOOK, fmt, NULL, run_hwlp, NULL}
 static const isa_form_t xcvhwlp[] = {
     HW("cv.starti", M_LP_IMM, 0, &F_LP_IMM),

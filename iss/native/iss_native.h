@@ -168,6 +168,8 @@ typedef struct iss_core {
     uint32_t hook_pc;         /* pc of the form being emulated */
     /* XCVhwlp: two loop levels (0 inner), as CSRs 0xCC0-0xCC6 show them */
     uint32_t lp_start[2], lp_end[2], lp_count[2];
+    void *hwl;                /* the inner loop compiled for hwloop_run.c */
+    uint32_t skip_lo, skip_hi;   /* a body hwloop_run.c ran: its no-ops pass without the hook */
     uint8_t prev_flow;        /* tracing: last_flow of the previous block */
 } iss_core_t;
 
@@ -234,6 +236,7 @@ typedef struct iss_cluster {
     struct iss_trace *trace;  /* tracing (trace.c); NULL when off */
 
     uint32_t exts;            /* enabled extensions (1 << EXT_*), from cfg.isa */
+    bool hwloop_slow;         /* hwloop_run.c off (tests) */
     bool pulp_csrs;           /* the RI5CY CSR map (PCER/PCMR at 0xCC0/0xCC1) for RV32IMC ELFs */
     iss_side_t side;          /* original words of rewritten instructions (custom.c) */
 
@@ -249,6 +252,10 @@ uint8_t *iss_tcdm_ptr(iss_cluster_t *cl, uint32_t addr, uint64_t len);
 iss_block_t *iss_block_lookup(iss_core_t *c, uint32_t addr, uint32_t size);
 void iss_block_cache_clear(iss_core_t *c);
 void iss_range_counts(iss_core_t *c, uint32_t start, uint32_t end, iss_counts_t *out);
+uint64_t iss_pair_cycles(iss_core_t *c, uint32_t first, uint32_t second);
+/* Hardware loops run in C (hwloop_run.c): true when it ran iterations and set the pc. */
+bool iss_hwloop_run(iss_core_t *c, uint32_t pc);
+void iss_hwloop_run_forget(iss_core_t *c);
 void iss_counts_add(iss_counts_t *a, const iss_counts_t *b);
 void iss_counts_sub(iss_counts_t *a, const iss_counts_t *b);
 void iss_unwind_tail(iss_core_t *c, uint32_t pc);
