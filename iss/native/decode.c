@@ -236,12 +236,16 @@ static void mis_check(iss_block_t *b, const sym_t *s, uint32_t w, uint32_t len, 
     if (!d->base || (d->kind != K_LOAD && d->kind != K_STORE) || !mem_access(w, len, &size, &base, &off) || !s[base].known || b->nmis == ISS_MIS_CHECKS)
         return;
     sym_t a = sym_plus(s[base], off);
+    uint8_t cross = 0;
+    for (uint32_t k = 0; k < 4; k++)
+        if (((k + a.low) & 3) + size > 4)
+            cross |= (uint8_t)(1u << k);
     if (a.reg == 0 || a.reg == 2) {     /* a constant, or sp (psABI: 16-byte aligned) plus one */
-        if (a.low + size <= 4)
+        if (!(cross & 1))
             return;                     /* never crosses */
         a.reg = 0;                      /* always crosses */
     }
-    iss_mis_check_t m = {(uint16_t)pos, a.reg, a.low, (uint8_t)size};
+    iss_mis_check_t m = {(uint16_t)pos, a.reg, cross};
     uint32_t i = b->nmis++;
     for (; i && b->mis[i - 1].reg > m.reg; i--)   /* sorted by register: one read each */
         b->mis[i] = b->mis[i - 1];

@@ -37,7 +37,7 @@ void iss_core_stall(iss_core_t *c, uint64_t cycles)
         c->blk->prof_cycles += cycles;
 }
 
-static inline void block_enter(iss_core_t *c, iss_block_t *b, uint32_t addr);
+static inline __attribute__((always_inline)) void block_enter(iss_core_t *c, iss_block_t *b, uint32_t addr);
 
 void iss_refuse(iss_core_t *c, uint32_t *error_reg, uint32_t code, uint32_t addr, const char *who,
                 const char *fmt, ...)
@@ -102,26 +102,27 @@ static inline uint64_t misaligned(iss_core_t *c, iss_block_t *b, const iss_confi
 {
     uint32_t mask = b->mis_last;
     if (!(c->mis_reuse && c->blk == b && b->mis_invariant)) {
-        uint32_t reg = 0, v = 0;
+        const iss_mis_check_t *m = b->mis;
+        uint32_t reg = 0, low = 0;      /* checks sorted by register, the constant ones first */
         mask = 0;
-        for (uint32_t i = 0; i < b->nmis; i++) {
-            const iss_mis_check_t *m = &b->mis[i];
+        for (uint32_t i = 0, n = b->nmis; i < n; i++, m++) {
             if (m->reg != reg) {
                 reg = m->reg;
-                v = iss_xreg(c, reg);
+                low = (c->gpr ? c->gpr[reg] : iss_xreg(c, reg)) & 3;
             }
-            if (((v + m->low) & 3) + m->size > 4)
-                mask |= 1u << i;
+            mask |= (uint32_t)(m->cross >> low & 1) << i;
         }
         b->mis_last = (uint8_t)mask;
     }
     c->blk_mis = (uint8_t)mask;
     c->mis_reuse = true;
+    if (__builtin_expect(!mask, 1))
+        return 0;
     return (uint64_t)__builtin_popcount(mask) * cfg->misaligned_cycles;
 }
 
 /* Time and counts of a block entry: the dynamic costs, then the block's static counts. */
-static inline void block_enter(iss_core_t *c, iss_block_t *b, uint32_t addr)
+static inline __attribute__((always_inline)) void block_enter(iss_core_t *c, iss_block_t *b, uint32_t addr)
 {
     const iss_config_t *cfg = &c->cl->cfg;
     uint64_t dyn = 0;
@@ -137,8 +138,7 @@ static inline void block_enter(iss_core_t *c, iss_block_t *b, uint32_t addr)
     } else if (c->prev_last_rd | c->prev_load2_rd) {
         dyn += cross_hazards(c, b, cfg);
     }
-    c->blk_mis = 0;
-    if (b->nmis)
+    if (b->nmis)                /* (blk_mis is read only up to the block's nmis) */
         dyn += misaligned(c, b, cfg);
     c->block_base = c->cycles + dyn;
     c->blk = b;

@@ -66,12 +66,12 @@ typedef struct iss_counts {
 } iss_counts_t;
 
 /* A halfword or word access of a block that may cross a word boundary (docs/timing.md): its
- * address is the block-entry value of register reg (0: the constant 0) plus low, modulo 4. */
+ * address is the block-entry value of register reg (0: the constant 0) plus a constant. */
 #define ISS_MIS_CHECKS 8
 typedef struct iss_mis_check {
     uint16_t pos;             /* byte offset of the access in its block */
     uint8_t reg;
-    uint8_t low : 2, size : 3;
+    uint8_t cross;            /* bit k: the access crosses a word when reg's low two bits are k */
 } iss_mis_check_t;
 
 /* Static summary of a translation block, decoded once and cached per core. */
