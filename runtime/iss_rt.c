@@ -78,7 +78,7 @@ void iss_fork(unsigned nb_cores, void (*fn)(void *), void *arg)
 }
 
 /* Counter numbers are CSR numbers, hence one instruction per counter. */
-#define ISS_PERF_RESET(n) __asm__ volatile("csrw %0, zero" : : "i"(ISS_CSR_PCCR0 + n))
+#define ISS_PERF_RESET(n) __asm__ volatile("csrw %0, zero" : : "i"(ISS_PERF_COUNTER_CSR(n)))
 
 void iss_perf_reset(void)
 {

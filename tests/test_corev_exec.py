@@ -310,3 +310,43 @@ def test_profile_accounts_for_every_cycle_of_a_corev_kernel(fw, fast):
         prof = cl.profile(core.core)
         assert sum(e.cycles for e in prof) == core.cycles
     assert cl.profile(1)[0].function == "matmul"
+
+
+def test_cv32e40p_hardware_performance_counters_count_events():
+    # mhpmevent3 = INSTR (bit 1), mhpmevent4 = LD (bit 5); mcountinhibit starts and stops them
+    body = """
+    li    t0, -1
+    csrw  0x320, t0              /* inhibit while setting up */
+    li    t0, 2
+    csrw  0x323, t0
+    li    t0, 0x20
+    csrw  0x324, t0
+    csrw  0xB03, zero
+    csrw  0xB04, zero
+    csrw  0x320, zero            /* start: counted from the next instruction on */
+    lw    t1, 0(s0)
+    lw    t1, 0(s0)
+    cv.lw t1, (s0), 0
+    addi  t2, t2, 1
+    addi  t2, t2, 1
+    addi  t2, t2, 1
+    li    t0, -1
+    csrw  0x320, t0              /* stop: counted */
+    addi  t2, t2, 1
+    csrr  t3, 0xB03
+    csrr  t4, 0xB04
+    csrr  t5, 0x323
+    sw    t3, 0(s0)
+    sw    t4, 4(s0)
+    sw    t5, 8(s0)
+"""
+    cl, _ = run_program(body, "hpm")
+    assert words(cl, 3) == [8, 3, 2]
+
+
+def test_gcc_csr_program_built_for_corev_uses_the_hardware_counters(tmp_path):
+    from iss import firmware
+    elf = firmware.build_program(firmware.FIRMWARE_DIR / "csr", tmp_path / "csr-corev.elf", isa="corev")
+    r = Cluster().load(elf).run()
+    assert r.exit_code == 0, r.output
+    assert sorted(l for l in r.output.splitlines() if "hartid" in l) == [f"core {i} hartid {i}" for i in range(8)]

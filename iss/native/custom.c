@@ -64,14 +64,7 @@ void iss_hook_range_add(iss_cluster_t *cl, uint32_t lo, uint32_t hi)
     if (hi > s->hook_hi) s->hook_hi = hi;
 }
 
-static bool csr_per_core(uint32_t csr)
-{
-    switch (csr) {
-    case 0xF14: case 0xB00: case 0xB80: case 0xB02: case 0xB82:
-    case 0xC00: case 0xC80: case 0xC01: case 0xC81: case 0xC02: case 0xC82: return true;
-    default: return false;
-    }
-}
+static bool csr_per_core(uint32_t csr) { return iss_csr_alias(csr) != 0; }
 
 uint32_t iss_rewrite(iss_cluster_t *cl, uint32_t addr, uint32_t w, const isa_form_t *f)
 {

@@ -11,22 +11,44 @@ static inline uint32_t insn_len(uint16_t low) { return (low & 3) == 3 ? 4 : 2; }
 
 /* CSRs Unicorn answers with the same value for every instance (mhartid) or with host
  * time (counters): they are rewritten to custom numbers that trap to our hook. */
-static int percore_csr_index(uint32_t csr)
+/* The custom number a per-core CSR is rewritten to (0: none): Unicorn answers mhartid with 0 on
+ * every instance, the counters with host time, and keeps the hardware performance counters as
+ * plain registers; the custom numbers trap to our hook, which answers per core. None of them
+ * exists on CV32E40P. */
+uint32_t iss_csr_alias(uint32_t csr)
 {
     switch (csr) {
-    case 0xF14: return PATCH_MHARTID;
-    case 0xB00: return PATCH_MCYCLE;
-    case 0xB80: return PATCH_MCYCLEH;
-    case 0xB02: return PATCH_MINSTRET;
-    case 0xB82: return PATCH_MINSTRETH;
-    case 0xC00: return PATCH_CYCLE;
-    case 0xC80: return PATCH_CYCLEH;
-    case 0xC01: return PATCH_TIME;
-    case 0xC81: return PATCH_TIMEH;
-    case 0xC02: return PATCH_INSTRET;
-    case 0xC82: return PATCH_INSTRETH;
-    default: return -1;
+    case 0xF14: return PATCH_CSR_BASE + PATCH_MHARTID;
+    case 0xB00: return PATCH_CSR_BASE + PATCH_MCYCLE;
+    case 0xB80: return PATCH_CSR_BASE + PATCH_MCYCLEH;
+    case 0xB02: return PATCH_CSR_BASE + PATCH_MINSTRET;
+    case 0xB82: return PATCH_CSR_BASE + PATCH_MINSTRETH;
+    case 0xC00: return PATCH_CSR_BASE + PATCH_CYCLE;
+    case 0xC80: return PATCH_CSR_BASE + PATCH_CYCLEH;
+    case 0xC01: return PATCH_CSR_BASE + PATCH_TIME;
+    case 0xC81: return PATCH_CSR_BASE + PATCH_TIMEH;
+    case 0xC02: return PATCH_CSR_BASE + PATCH_INSTRET;
+    case 0xC82: return PATCH_CSR_BASE + PATCH_INSTRETH;
+    case 0x320: return PATCH_HPM_EVENT;                       /* mcountinhibit */
+    default: break;
     }
+    if (csr >= 0xB03 && csr <= 0xB1F) return PATCH_HPM_COUNTER + (csr - 0xB00);
+    if (csr >= 0xB83 && csr <= 0xB9F) return PATCH_HPM_COUNTERH + (csr - 0xB80);
+    if (csr >= 0x323 && csr <= 0x33F) return PATCH_HPM_EVENT + (csr - 0x320);
+    return 0;
+}
+
+/* The CSR a custom number stands for (0: none). */
+uint32_t iss_csr_unalias(uint32_t n)
+{
+    static const uint32_t base[] = {0xF14, 0xB00, 0xB80, 0xB02, 0xB82, 0xC00, 0xC80, 0xC01, 0xC81, 0xC02, 0xC82};
+    if (n >= PATCH_CSR_BASE && n < PATCH_CSR_BASE + sizeof base / sizeof base[0])
+        return base[n - PATCH_CSR_BASE];
+    if (n >= PATCH_HPM_COUNTER + 3 && n < PATCH_HPM_COUNTER + 32) return 0xB00 + (n - PATCH_HPM_COUNTER);
+    if (n >= PATCH_HPM_COUNTERH + 3 && n < PATCH_HPM_COUNTERH + 32) return 0xB80 + (n - PATCH_HPM_COUNTERH);
+    if (n == PATCH_HPM_EVENT) return 0x320;
+    if (n >= PATCH_HPM_EVENT + 3 && n < PATCH_HPM_EVENT + 32) return 0x320 + (n - PATCH_HPM_EVENT);
+    return 0;
 }
 
 /* Per-core CSRs only: the word with the CSR number rewritten, or w itself. */
@@ -34,9 +56,9 @@ uint32_t iss_patch_word(uint32_t w)
 {
     uint32_t opcode = w & 0x7F, funct3 = (w >> 12) & 7;
     if (opcode == 0x73 && funct3 != 0 && funct3 != 4) { /* csrrw/s/c[i] */
-        int idx = percore_csr_index(w >> 20);
-        if (idx >= 0)
-            return (w & 0x000FFFFF) | ((uint32_t)(PATCH_CSR_BASE + idx) << 20);
+        uint32_t n = iss_csr_alias(w >> 20);
+        if (n)
+            return (w & 0x000FFFFF) | (n << 20);
     }
     return w;
 }
@@ -44,11 +66,9 @@ uint32_t iss_patch_word(uint32_t w)
 /* The original of a per-core CSR rewrite (other rewrites are in the side table). */
 uint32_t iss_unpatch_word(uint32_t w)
 {
-    static const uint32_t csr[] = {0xF14, 0xB00, 0xB80, 0xB02, 0xB82, 0xC00, 0xC80, 0xC01, 0xC81, 0xC02, 0xC82};
-    uint32_t n = w >> 20;
-    if ((w & 0x7F) == 0x73 && ((w >> 12) & 7) != 0 && n >= PATCH_CSR_BASE &&
-        n < PATCH_CSR_BASE + sizeof csr / sizeof csr[0])
-        return (w & 0x000FFFFF) | csr[n - PATCH_CSR_BASE] << 20;
+    uint32_t n = iss_csr_unalias(w >> 20);
+    if ((w & 0x7F) == 0x73 && ((w >> 12) & 7) != 0 && n)
+        return (w & 0x000FFFFF) | n << 20;
     return w;
 }
 

@@ -254,7 +254,7 @@ static bool csr_read(iss_core_t *c, uint32_t csr, uint32_t *val)
         *val = high ? (uint32_t)(v >> 32) : (uint32_t)v;
         return true;
     }
-    if (iss_hwloop_csr_read(c, csr, val))
+    if (iss_hwloop_csr_read(c, csr, val) || iss_hpm_read(c, csr, val))
         return true;
     if (csr == ISS_CSR_PCER) { *val = c->pcer; return true; }
     if (csr == ISS_CSR_PCMR) { *val = c->pcmr; return true; }
@@ -277,6 +277,7 @@ static void csr_write(iss_core_t *c, uint32_t csr, uint32_t val)
         else
             v = (v & ~0xFFFFFFFFull) | val;
         *off = v - now;
+    } else if (iss_hpm_write(c, csr, val)) {
     } else if (csr == ISS_CSR_PCER) {
         iss_perf_config(c, val, c->pcmr);
     } else if (csr == ISS_CSR_PCMR) {

@@ -151,6 +151,9 @@ typedef struct iss_core {
     uint32_t pcer, pcmr;
     uint64_t perf_base[ISS_NUM_PERF];   /* counter = perf_acc + source - base while counting */
     uint32_t perf_acc[ISS_NUM_PERF];
+    /* CV32E40P hardware performance counters (perf.c) */
+    uint32_t hpm_event[32], hpm_inhibit;
+    uint64_t hpm_acc[32], hpm_base[32];
 
     /* output line buffer */
     char line[256];
@@ -280,6 +283,8 @@ void iss_record_marker(iss_cluster_t *cl, iss_core_t *c, uint32_t id);
 uint32_t iss_perf_read(iss_core_t *c, unsigned n);
 void iss_perf_write(iss_core_t *c, unsigned n, uint32_t val);
 void iss_perf_config(iss_core_t *c, uint32_t pcer, uint32_t pcmr);
+bool iss_hpm_read(iss_core_t *c, uint32_t alias, uint32_t *val);
+bool iss_hpm_write(iss_core_t *c, uint32_t alias, uint32_t val);
 
 /* Runs fn(cl, arg, when) once the slowest runnable core reaches `when`. */
 void iss_schedule(iss_cluster_t *cl, uint64_t when, iss_timed_fn fn, void *arg);

@@ -11,6 +11,13 @@ enum {
     PATCH_CYCLE, PATCH_CYCLEH, PATCH_TIME, PATCH_TIMEH, PATCH_INSTRET, PATCH_INSTRETH,
     PATCH_FENCE_I = 15,
 };
+/* The hardware performance counters (CV32E40P map): mhpmcounterN, mhpmcounterNh, mhpmeventN
+ * (N = 3..31) at base + N; mcountinhibit at PATCH_HPM_EVENT + 0. Custom ranges, unused on CV32E40P. */
+#define PATCH_HPM_COUNTER 0xBC0u
+#define PATCH_HPM_COUNTERH 0xBE0u
+#define PATCH_HPM_EVENT 0x7E0u
+uint32_t iss_csr_alias(uint32_t csr);
+uint32_t iss_csr_unalias(uint32_t n);
 /* Division and fence.i are rewritten through the side table (custom.h). */
 uint32_t iss_patch_word(uint32_t w);
 uint32_t iss_unpatch_word(uint32_t w);

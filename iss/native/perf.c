@@ -1,6 +1,7 @@
 /* RI5CY performance counters (CSR PCER 0xCC0, PCMR 0xCC1, PCCR 0x780+n), per core, derived
  * from the core's event counts so counting costs nothing while they run. */
 #include "iss_native.h"
+#include "patch.h"
 
 static uint64_t perf_source(iss_core_t *c, unsigned ev)
 {
@@ -53,3 +54,65 @@ void iss_perf_config(iss_core_t *c, uint32_t pcer, uint32_t pcmr)
     c->pcmr = pcmr;
 }
 
+
+/* ---- CV32E40P hardware performance counters: mhpmcounter3-31 count the events selected by
+ * mhpmevent3-31 (bit e = event e of the CV32E40P manual, the same numbering as RI5CY's for
+ * 0-10) unless mcountinhibit bit N is set. Several selected events add up. ---- */
+
+static uint64_t hpm_source(iss_core_t *c, unsigned n)
+{
+    uint64_t v = 0;
+    uint32_t sel = c->hpm_event[n];
+    for (unsigned e = 0; sel && e <= 10; e++, sel >>= 1)
+        if (sel & 1)
+            v += perf_source(c, e);
+    return v;
+}
+
+static uint64_t hpm_value(iss_core_t *c, unsigned n)
+{
+    uint64_t v = c->hpm_acc[n];
+    if (!(c->hpm_inhibit >> n & 1))
+        v += hpm_source(c, n) - c->hpm_base[n];
+    return v;
+}
+
+static void hpm_freeze(iss_core_t *c)
+{
+    for (unsigned n = 3; n < 32; n++) {
+        c->hpm_acc[n] = hpm_value(c, n);
+        c->hpm_base[n] = hpm_source(c, n);
+    }
+}
+
+bool iss_hpm_read(iss_core_t *c, uint32_t alias, uint32_t *val)
+{
+    if (alias == PATCH_HPM_EVENT) { *val = c->hpm_inhibit; return true; }
+    if (alias > PATCH_HPM_EVENT + 2 && alias < PATCH_HPM_EVENT + 32) { *val = c->hpm_event[alias - PATCH_HPM_EVENT]; return true; }
+    if (alias > PATCH_HPM_COUNTER + 2 && alias < PATCH_HPM_COUNTER + 32) { *val = (uint32_t)hpm_value(c, alias - PATCH_HPM_COUNTER); return true; }
+    if (alias > PATCH_HPM_COUNTERH + 2 && alias < PATCH_HPM_COUNTERH + 32) { *val = (uint32_t)(hpm_value(c, alias - PATCH_HPM_COUNTERH) >> 32); return true; }
+    return false;
+}
+
+bool iss_hpm_write(iss_core_t *c, uint32_t alias, uint32_t val)
+{
+    if (alias == PATCH_HPM_EVENT || (alias > PATCH_HPM_EVENT + 2 && alias < PATCH_HPM_EVENT + 32)) {
+        hpm_freeze(c);
+        if (alias == PATCH_HPM_EVENT)
+            c->hpm_inhibit = val;
+        else
+            c->hpm_event[alias - PATCH_HPM_EVENT] = val;
+        for (unsigned n = 3; n < 32; n++)
+            c->hpm_base[n] = hpm_source(c, n);
+        return true;
+    }
+    bool high = alias > PATCH_HPM_COUNTERH + 2 && alias < PATCH_HPM_COUNTERH + 32;
+    if (!high && !(alias > PATCH_HPM_COUNTER + 2 && alias < PATCH_HPM_COUNTER + 32))
+        return false;
+    unsigned n = alias - (high ? PATCH_HPM_COUNTERH : PATCH_HPM_COUNTER);
+    uint64_t v = hpm_value(c, n);
+    v = high ? (v & 0xFFFFFFFFull) | (uint64_t)val << 32 : (v & ~0xFFFFFFFFull) | val;
+    c->hpm_acc[n] = v;
+    c->hpm_base[n] = hpm_source(c, n);
+    return true;
+}

@@ -192,6 +192,44 @@ static inline uint32_t iss_instret(void)
     return value;
 }
 
+#if defined(__riscv_xcvalu)
+/* CORE-V builds run on CV32E40P's CSR map (0xCC0/0xCC1 are hardware-loop CSRs there): the same
+ * API on its hardware performance counters. Event n is counted by mhpmcounter(3 + n), selected
+ * by mhpmevent(3 + n) = 1 << n (CV32E40P numbers events 0-10 as RI5CY does; it has no
+ * TCDM_CONT, which counts 0); mcountinhibit starts and stops them. */
+#define ISS_CSR_MCOUNTINHIBIT 0x320
+#define ISS_CSR_MHPMEVENT3 0x323
+#define ISS_CSR_MHPMCOUNTER3 0xB03
+#define ISS_PERF_EVENT_CSR(n) (ISS_CSR_MHPMEVENT3 + (n))
+#define ISS_PERF_COUNTER_CSR(n) (ISS_CSR_MHPMCOUNTER3 + (n))
+#define ISS_PERF_SELECT(n)                                                                    \
+    __asm__ volatile("csrw %0, %1" : : "i"(ISS_PERF_EVENT_CSR(n)),                              \
+                     "r"((events >> (n) & 1) && (n) <= 10 ? 1u << (n) : 0u))
+
+/* Select the counted events: bit n enables the counter of event n. */
+static inline void iss_perf_conf(uint32_t events)
+{
+    ISS_PERF_SELECT(0); ISS_PERF_SELECT(1); ISS_PERF_SELECT(2); ISS_PERF_SELECT(3);
+    ISS_PERF_SELECT(4); ISS_PERF_SELECT(5); ISS_PERF_SELECT(6); ISS_PERF_SELECT(7);
+    ISS_PERF_SELECT(8); ISS_PERF_SELECT(9); ISS_PERF_SELECT(10); ISS_PERF_SELECT(11);
+    ISS_PERF_SELECT(12); ISS_PERF_SELECT(13); ISS_PERF_SELECT(14); ISS_PERF_SELECT(15);
+    ISS_PERF_SELECT(16);
+}
+
+/* Start the selected counters. */
+static inline void iss_perf_start(void)
+{
+    __asm__ volatile("csrw %0, zero" : : "i"(ISS_CSR_MCOUNTINHIBIT));
+}
+
+/* Stop all counters. */
+static inline void iss_perf_stop(void)
+{
+    __asm__ volatile("csrw %0, %1" : : "i"(ISS_CSR_MCOUNTINHIBIT), "r"(0xFFFFFFF8u));
+}
+#else
+#define ISS_PERF_COUNTER_CSR(n) (ISS_CSR_PCCR0 + (n))
+
 /* Select the counted events (PCER): bit n enables counter n. */
 static inline void iss_perf_conf(uint32_t events)
 {
@@ -209,12 +247,13 @@ static inline void iss_perf_stop(void)
 {
     __asm__ volatile("csrw %0, zero" : : "i"(ISS_CSR_PCMR));
 }
+#endif
 
 /* Zero the counters 0..ISS_PERF_NB_COUNTERS-1. */
 void iss_perf_reset(void);
 
 #define ISS_PERF_READ_CASE(n) \
-    case n: __asm__ volatile("csrr %0, %1" : "=r"(value) : "i"(ISS_CSR_PCCR0 + n)); break;
+    case n: __asm__ volatile("csrr %0, %1" : "=r"(value) : "i"(ISS_PERF_COUNTER_CSR(n))); break;
 
 /* Value of counter event (0..ISS_PERF_NB_COUNTERS-1; 0 for others); one csrr when event is a constant. */
 static inline uint32_t iss_perf_read(unsigned event)
