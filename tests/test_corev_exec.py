@@ -350,3 +350,29 @@ def test_gcc_csr_program_built_for_corev_uses_the_hardware_counters(tmp_path):
     r = Cluster().load(elf).run()
     assert r.exit_code == 0, r.output
     assert sorted(l for l in r.output.splitlines() if "hartid" in l) == [f"core {i} hartid {i}" for i in range(8)]
+
+
+def test_instruction_trace_shows_the_original_corev_instructions(tmp_path):
+    from .conftest import run_cli
+
+    body = f"""
+    la    a0, results
+    li    t2, 7
+    li    a1, 2
+    .balign 4
+    {hw(7, 0, 4, 11)}            /* cv.setup 0, a1, end +16 */
+    cv.lw t1, (a0), 4
+    cv.max t3, t1, t2
+    cv.sdotsp.b t4, t3, t2
+"""
+    elf = assemble_corev(HEAD + body + TAIL.format(space=64), BUILD / "corev-itrace.elf")
+    r = run_cli("run", elf, "--cores", "1", "--itrace", tmp_path / "t.txt")
+    assert r.returncode == 0, r.stderr
+    lines = [l for l in (tmp_path / "t.txt").read_text().splitlines() if not l.startswith("#")]
+    text = "\n".join(lines)
+    # the words as the ELF has them and their CORE-V disassembly, once per iteration
+    loads = [l.split() for l in lines if "cv.lw t1, (a0), 0x4" in l]
+    assert len(loads) == 2 and all(l[4] == "0045230b" for l in loads)     # the ELF's word
+    assert text.count("cv.max t3, t1, t2") == 2 and text.count("cv.sdotsp.b t4, t3, t2") == 2
+    assert "cv.setup 0, a1, 0x" in text
+    assert "ori zero, zero" not in text and "csrrw zero, 0xfef" not in text
