@@ -13,7 +13,7 @@
 
 #include "iss_native.h"
 
-enum op_kind { OP_ALU_FORM, OP_XCV_MEM, OP_LOAD, OP_STORE, OP_OPIMM, OP_OP, OP_LUI };
+enum op_kind { OP_ALU_FORM, OP_CV_LD_PI, OP_CV_ST_PI, OP_XCV_MEM, OP_LOAD, OP_STORE, OP_OPIMM, OP_OP, OP_LUI };
 
 typedef struct body_op {
     uint8_t kind, rd, rs1, rs2, rs3, size, sign, store, post, regoff;
@@ -79,9 +79,11 @@ static bool compile_op(iss_cluster_t *cl, uint32_t addr, body_op_t *o)
         o->kind = OP_XCV_MEM;
         if (opc == 0x0B) {                       /* loads, immediate post-increment */
             o->size = (uint8_t)(1u << (f3 & 3)); o->sign = !(f3 & 4); o->post = 1; o->imm = (int32_t)w >> 20;
+            o->kind = OP_CV_LD_PI;
         } else if (f3 != 3) {                    /* stores, immediate post-increment */
             o->store = 1; o->size = (uint8_t)(1u << (f3 & 3)); o->post = 1;
             o->imm = ((int32_t)w >> 25) << 5 | (int32_t)((w >> 7) & 31);
+            o->kind = OP_CV_ST_PI;
         } else {                                 /* register forms */
             o->store = (f7 >> 4) & 1; o->size = (uint8_t)(1u << (f7 & 3)); o->sign = !(f7 & 8);
             o->post = !(f7 & 4); o->regoff = 1; o->rs3 = o->rd;
@@ -129,8 +131,9 @@ static void time_body(iss_core_t *c, hwloop_code_t *L)
     L->loads = L->stores = 0;
     for (uint32_t i = 0; i < L->n; i++) {
         const body_op_t *o = &L->op[i];
-        if (o->kind == OP_LOAD || (o->kind == OP_XCV_MEM && !o->store)) L->loads++;
-        if (o->kind == OP_STORE || (o->kind == OP_XCV_MEM && o->store)) L->stores++;
+        bool cv = o->kind == OP_XCV_MEM || o->kind == OP_CV_LD_PI || o->kind == OP_CV_ST_PI;
+        if (o->kind == OP_LOAD || (cv && !o->store)) L->loads++;
+        if (o->kind == OP_STORE || (cv && o->store)) L->stores++;
     }
 }
 
@@ -175,11 +178,10 @@ static inline uint8_t *mem_at(iss_core_t *c, uint32_t addr, unsigned size)
 
 static inline void charge_access(iss_core_t *c, uint32_t addr, unsigned size, uint64_t *cyc)
 {
-    const iss_config_t *cfg = &c->cl->cfg;
-    if (cfg->l2_latency && addr - ISS_L2_BASE < cfg->l2_size)
-        *cyc += cfg->l2_latency;
-    if ((addr & 3) + size > 4 && size > 1)
-        *cyc += cfg->misaligned_cycles;
+    if (__builtin_expect(addr - ISS_L2_BASE < c->cl->cfg.l2_size, 0))
+        *cyc += c->cl->cfg.l2_latency;
+    if (__builtin_expect((addr & 3) + size > 4, 0) && size > 1)
+        *cyc += c->cl->cfg.misaligned_cycles;
 }
 
 static inline uint32_t load_val(const uint8_t *p, unsigned size, bool sign)
@@ -200,6 +202,28 @@ static inline bool run_op(iss_core_t *c, const body_op_t *o, uint32_t *x, uint64
         if (o->rd)
             x[o->rd] = o->f->alu(o->w, a, b, x[o->rd]);
         return true;
+    case OP_CV_LD_PI: {                       /* the kernels' operand stream */
+        uint8_t *p = mem_at(c, a, o->size);
+        if (!p)
+            return false;
+        charge_access(c, a, o->size, cyc);
+        r = o->size == 4 ? load_val(p, 4, false) : load_val(p, o->size, o->sign);
+        if (o->rs1)
+            x[o->rs1] = a + (uint32_t)o->imm;
+        if (o->rd)
+            x[o->rd] = r;
+        return true;
+    }
+    case OP_CV_ST_PI: {
+        uint8_t *p = mem_at(c, a, o->size);
+        if (!p)
+            return false;
+        charge_access(c, a, o->size, cyc);
+        memcpy(p, &b, o->size);
+        if (o->rs1)
+            x[o->rs1] = a + (uint32_t)o->imm;
+        return true;
+    }
     case OP_XCV_MEM: {
         uint32_t off = o->regoff ? (o->store ? x[o->rs3] : b) : (uint32_t)o->imm;
         uint32_t addr = o->post ? a : a + off;

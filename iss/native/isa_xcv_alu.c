@@ -296,12 +296,27 @@ SIMD_FN(x_cmpltu, S_LTU) SIMD_FN(x_cmpleu, S_LEU)
 /* Dot products: sum over lanes of rs1[i] * op2[i] (+ rd for sdot), kept to 32 bits.
  * funct5 0x10..0x12 = dotup, dotusp, dotsp; 0x13..0x15 = sdotup, sdotusp, sdotsp
  * (up: unsigned x unsigned, usp: unsigned rs1 x signed op2, sp: signed x signed). */
+/* 4 x 8-bit lanes with the signedness fixed at compile time: the kernels' hot case */
+static inline uint32_t dot4(uint32_t a, uint32_t b, bool sa, bool sb)
+{
+    uint32_t sum = 0;
+    for (unsigned sh = 0; sh < 32; sh += 8) {
+        int32_t x = sa ? (int8_t)(a >> sh) : (int32_t)(uint8_t)(a >> sh);
+        int32_t y = sb ? (int8_t)(b >> sh) : (int32_t)(uint8_t)(b >> sh);
+        sum += (uint32_t)(x * y);
+    }
+    return sum;
+}
+
 static uint32_t x_dot(uint32_t w, uint32_t rs1, uint32_t rs2, uint32_t rd)
 {
     unsigned f5 = w >> 27, kind = f5 < 0x13 ? f5 - 0x10 : f5 - 0x13;
     bool acc = f5 >= 0x13, sa = kind == 2, sb = kind != 0;
     unsigned width = (f_funct3(w) & 1) ? 8 : 16;
     uint32_t b = simd_op2(w, rs2, !sb), m = (1u << width) - 1, sum = acc ? rd : 0;
+    if (width == 8)
+        return sum + (kind == 2 ? dot4(rs1, b, true, true) : kind == 1 ? dot4(rs1, b, false, true)
+                                                                      : dot4(rs1, b, false, false));
     for (unsigned sh = 0; sh < 32; sh += width) {
         uint32_t x = (rs1 >> sh) & m, y = (b >> sh) & m;
         int64_t xv = sa ? isa_sext(x, width) : (int64_t)x, yv = sb ? isa_sext(y, width) : (int64_t)y;
