@@ -266,6 +266,9 @@ lp_max:
     stop = t.run(lambda: False, lambda text: None)
     assert stop.breakpoint == "swbreak" and t.read_register(0, 32) == at
     assert t.read_memory(at, 4) == original != cl.read(at, 4)     # GDB sees the program's word
+    listing = t.disassemble(at - 8, 4)                             # monitor disas
+    assert "cv.setup 0, a0, 0x" in listing and f"0x{at:08x} <lp_max+0x0>" in listing
+    assert "cv.max t3, t1, t2" in listing and "ori zero" not in listing
     t.remove_point(0, at, 4)
     pcs = []
     for _ in range(6):

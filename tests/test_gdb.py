@@ -234,6 +234,16 @@ def test_gdb_registers_csrs_code_and_stepi(fw, server):
     assert "Traceback" not in stderr
 
 
+def test_gdb_monitor_disas_lists_the_programs_instructions(fw, server):
+    elf = fw("gdb_demo")
+    s = server(elf)
+    out = gdb(s.port, elf, "break entry thread 6", "continue", "monitor disas", "monitor disas entry", "kill")
+    # from the pc: the ELF's words (mhartid, not the custom CSR it is rewritten to)
+    assert re.search(r"0x[0-9a-f]{8} <entry\+0x\d>\s+f1402473\s+csrrs \w+, 0xf14, zero", out), out
+    assert "monitor disas expects [ADDR [N]]" in out, out        # a symbol is not a number
+    s.finish()
+
+
 def test_gdb_detach_lets_the_program_run_to_its_end(fw, server):
     elf = fw("gdb_demo")
     s = server(elf)

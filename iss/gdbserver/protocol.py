@@ -20,6 +20,9 @@ MONITOR_HELP = """monitor commands:
   monitor cycles   simulated cycles and instructions of every core
   monitor cores    state of every core: running, sleeping on what, halted
   monitor periph   the DMA queue, the IMA and the depthwise accelerator
+  monitor disas [ADDR [N]]
+                   N instructions (default 8) from ADDR (default: the current thread's pc),
+                   disassembled from the simulator's ISA table (CORE-V forms included)
   monitor reset    reload the program and restart every core at the entry
   monitor help     this list
 """
@@ -370,11 +373,24 @@ class Protocol:
             text = t.reset()
             self.last_stop = Stop("signal", core=0, signal=SIGTRAP)
             self.g_core = 0
+        elif cmd.split()[:1] == ["disas"]:
+            text = self._disas(cmd.split()[1:])
         elif cmd in handlers:
             text = handlers[cmd]()
         else:
             text = f"unknown monitor command {cmd!r}\n" + MONITOR_HELP
         return [b"O" + _hex(chunk.encode()) for chunk in _chunks(text, 1000)] + [b"OK"]
+
+
+    def _disas(self, args: list[str]) -> str:
+        try:
+            addr = int(args[0], 0) if args else self.target.read_register(self.g_core, 32)
+            count = int(args[1], 0) if len(args) > 1 else 8
+        except ValueError:
+            return "monitor disas expects [ADDR [N]] (numbers, e.g. 0x1c000100 16)\n"
+        if not 0 <= addr < 1 << 32 or not 1 <= count <= 4096:
+            return "monitor disas: ADDR must be a 32-bit address and N 1-4096\n"
+        return self.target.disassemble(addr, count)
 
 
 def _chunks(text: str, n: int) -> list[str]:

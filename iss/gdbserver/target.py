@@ -313,6 +313,24 @@ class Target:
             lines.append(f"core {c}: {self.state_text(c)} at {self.describe_pc(info.pc)}, cycle {info.cycles}")
         return "\n".join(lines) + "\n"
 
+    def disassemble(self, addr: int, count: int) -> str:
+        """count instructions from addr as the program has them (never a rewrite), from the ISA
+        table; stops at the end of memory."""
+        from ..trace import disassembler
+        dis = disassembler()
+        word = self._ffi.new("uint32_t *")
+        lines = []
+        for _ in range(count):
+            if self._lib.iss_code_word(self._h, addr, word) != 0:
+                lines.append(f"0x{addr:08x}: not in the TCDM or L2")
+                break
+            w = word[0]
+            size = 4 if w & 3 == 3 else 2
+            text = f"{w:08x}" if size == 4 else f"    {w:04x}"
+            lines.append(f"{self.describe_pc(addr):<32} {text}  {dis(w, addr)}")
+            addr += size
+        return "\n".join(lines) + "\n"
+
     def monitor_periph(self) -> str:
         buf = self._ffi.new("char[]", 8192)
         out = []
