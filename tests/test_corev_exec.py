@@ -379,3 +379,24 @@ def test_instruction_trace_shows_the_original_corev_instructions(tmp_path):
     assert text.count("cv.max t3, t1, t2") == 2 and text.count("cv.sdotsp.b t4, t3, t2") == 2
     assert "cv.setup 0, a1, 0x" in text
     assert "ori zero, zero" not in text and "csrrw zero, 0xfef" not in text
+
+
+def test_the_rv32imc_refusal_in_docs_is_what_the_tool_prints():
+    from .conftest import ROOT, run_cli
+
+    src = """
+    .option norelax
+    .section .text.init, "ax"
+    .globl _start
+_start:
+    csrr  t0, mhartid
+    bnez  t0, 1f
+    cv.max t1, t2, t3
+1:  wfi
+    j 1b
+"""
+    elf = assemble_corev(src, BUILD / "cvmax.elf")
+    r = run_cli("run", "--set", 'core.isa="rv32imc"', elf)
+    doc = (ROOT / "docs" / "isa.md").read_text()
+    shown = next(l for l in doc.splitlines() if l.startswith("iss: illegal instruction"))
+    assert r.returncode == 105 and r.stderr.strip().endswith(shown), r.stderr
