@@ -57,7 +57,11 @@ SOURCE_SUFFIXES = (".c", ".S")
 
 # CORE-V (CV32E40P with COREV_PULP=1): clang-22 assembles and, at -O2, emits these extensions.
 # The hardware loops (XCVhwlp) are not among them: iss_simd.h encodes them with .word.
-COREV_MARCH = "rv32imc_zicsr_zifencei_xcvmem_xcvalu_xcvmac_xcvsimd_xcvbi_xcvbitmanip_xcvelw"
+# Without xcvbitmanip: clang-22 lowers __builtin_clz to a bare cv.fl1, but on the CV32E40P RTL
+# cv.fl1 returns the index of the highest set bit (cv.fl1 0x80000000 = 31 in xcv_vectors.txt),
+# not the count of leading zeros, so such code computes wrong results on the core (and here).
+# Its instructions stay usable in assembly (.option arch, +xcvbitmanip). docs/runtime.md.
+COREV_MARCH = "rv32imc_zicsr_zifencei_xcvmem_xcvalu_xcvmac_xcvsimd_xcvbi_xcvelw"
 CLANG = "clang-22"
 LLD = "ld.lld-22"
 LLVM_AR = "llvm-ar-22"

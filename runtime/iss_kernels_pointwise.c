@@ -85,6 +85,86 @@ int8_t iss_adc(int32_t s, int32_t adc_low, int32_t adc_high)
     return adc_fast(&a, s, 510);
 }
 
+#if defined(__riscv_xcvalu)
+/* ---- CORE-V: 4 int8 MACs per cv.sdotsp.b ---- */
+#include "iss_simd.h"
+
+void iss_pw_pack(const int8_t *w, uint32_t cin, uint32_t cout, int32_t *packed)
+{
+    uint32_t quads = (cin + 3) / 4, outs = (cout + 3) / 4 * 4, first, last;
+    iss_slice(outs, iss_core_id(), iss_team_size(), &first, &last);
+    for (uint32_t o = first; o < last; o++)
+        for (uint32_t k = 0; k < quads; k++) {
+            uint32_t word = 0;
+            for (uint32_t j = 0; j < 4; j++) {
+                uint32_t i = 4 * k + j;
+                int8_t b = i < cin && o < cout ? w[i * cout + o] : 0;
+                word |= (uint32_t)(uint8_t)b << (8 * j);
+            }
+            packed[o * quads + k] = (int32_t)word;
+        }
+    iss_barrier();
+}
+
+static inline int8_t pw_adc(const struct adc *a, int32_t s, uint32_t k510)
+{
+    return a->fast ? adc_fast(a, s, k510) : adc_slow(a, s);
+}
+
+/* The inputs after the last whole quad (cin % 4 of them) against byte j of each weight word. */
+static inline int32_t pw_tail(const int8_t *x, uint32_t n, uint32_t wq)
+{
+    int32_t s = 0;
+    for (uint32_t j = 0; j < n; j++)
+        s += x[j] * (int8_t)(wq >> (8 * j));
+    return s;
+}
+
+/* A tile is 2 pixels x 4 outputs: per input quad 2 + 4 loads (post-increment) and 8
+ * cv.sdotsp.b for 32 MACs; input quads are loaded whole only within the pixel's row, the rest
+ * (cin % 4 inputs) is a scalar tail, so no byte outside `in` is read. */
+void iss_pointwise(const int8_t *in, int8_t *out, const int32_t *packed, uint32_t npix, uint32_t cin,
+                   uint32_t cout, int32_t adc_low, int32_t adc_high)
+{
+    struct adc a;
+    uint32_t first, last, k510 = k510_reg();
+    uint32_t quads = (cin + 3) / 4, whole = cin / 4, rest = cin % 4, groups = (cout + 3) / 4;
+    adc_init(&a, adc_low, adc_high);
+    iss_slice(npix, iss_core_id(), iss_team_size(), &first, &last);
+    for (uint32_t p = first; p < last; p += 2) {
+        uint32_t np = last - p < 2 ? last - p : 2;
+        const int8_t *xa = in + p * cin, *xb = np > 1 ? xa + cin : xa;
+        int8_t *oa = out + p * cout, *ob = oa + cout;
+        for (uint32_t g = 0; g < groups; g++) {
+            const int32_t *w0 = packed + 4 * g * quads, *w1 = w0 + quads, *w2 = w1 + quads, *w3 = w2 + quads;
+            int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+            const int8_t *pa = xa, *pb = xb;
+            for (uint32_t k = 0; k < whole; k++, pa += 4, pb += 4) {
+                v4s x = iss_v4s_load(pa), y = iss_v4s_load(pb);
+                v4s q0 = (v4s)w0[k], q1 = (v4s)w1[k], q2 = (v4s)w2[k], q3 = (v4s)w3[k];
+                a0 = iss_sdotsp_b(a0, x, q0); b0 = iss_sdotsp_b(b0, y, q0);
+                a1 = iss_sdotsp_b(a1, x, q1); b1 = iss_sdotsp_b(b1, y, q1);
+                a2 = iss_sdotsp_b(a2, x, q2); b2 = iss_sdotsp_b(b2, y, q2);
+                a3 = iss_sdotsp_b(a3, x, q3); b3 = iss_sdotsp_b(b3, y, q3);
+            }
+            if (rest) {
+                a0 += pw_tail(pa, rest, (uint32_t)w0[whole]); b0 += pw_tail(pb, rest, (uint32_t)w0[whole]);
+                a1 += pw_tail(pa, rest, (uint32_t)w1[whole]); b1 += pw_tail(pb, rest, (uint32_t)w1[whole]);
+                a2 += pw_tail(pa, rest, (uint32_t)w2[whole]); b2 += pw_tail(pb, rest, (uint32_t)w2[whole]);
+                a3 += pw_tail(pa, rest, (uint32_t)w3[whole]); b3 += pw_tail(pb, rest, (uint32_t)w3[whole]);
+            }
+            int32_t sa[4] = {a0, a1, a2, a3}, sb[4] = {b0, b1, b2, b3};
+            for (uint32_t i = 0; i < 4 && 4 * g + i < cout; i++) {
+                oa[4 * g + i] = pw_adc(&a, sa[i], k510);
+                if (np > 1)
+                    ob[4 * g + i] = pw_adc(&a, sb[i], k510);
+            }
+        }
+    }
+    iss_barrier();
+}
+
+#else
 /* ---- weights ---- */
 
 void iss_pw_pack(const int8_t *w, uint32_t cin, uint32_t cout, int32_t *packed)
@@ -238,3 +318,4 @@ void iss_pointwise(const int8_t *in, int8_t *out, const int32_t *packed, uint32_
     }
     iss_barrier();
 }
+#endif

@@ -15,11 +15,12 @@ BUILD = ROOT / "build" / "test-firmware"
 
 @pytest.fixture(scope="session")
 def fw():
-    """fw(name, **defines) -> path of the built ELF (variants get their own file)."""
-    def build(name: str, **defines) -> Path:
-        suffix = "".join(f"-{k}{v}" for k, v in sorted(defines.items()))
+    """fw(name, isa=None, **defines) -> path of the built ELF (variants get their own file)."""
+    def build(name: str, isa: str | None = None, **defines) -> Path:
+        """isa: build for that core variant instead of the program's own (firmware/NAME/ISA)."""
+        suffix = "".join(f"-{k}{v}" for k, v in sorted(defines.items())) + (f"-{isa}" if isa else "")
         return firmware.build_program(firmware.FIRMWARE_DIR / name, BUILD / f"{name}{suffix}.elf",
-                                      defines=defines or None)
+                                      defines=defines or None, isa=isa)
     return build
 
 

@@ -11,8 +11,8 @@ from iss import Cluster, dnn_ref, ima_ref
 from .fwdata import gen_i8, gen_i32, gen_w4
 
 
-def run(fw, name, **defines):
-    cl = Cluster().load(fw(name, **defines))
+def run(fw, name, isa=None, **defines):
+    cl = Cluster().load(fw(name, isa=isa, **defines))
     r = cl.run()
     assert r.exit_code == 0, r.output
     print(f"\n{r.output.strip()}")
@@ -53,6 +53,43 @@ def test_pointwise_matches_the_ima_reference(fw, h, w, cin, cout, low, high, cor
     # the scalar iss_adc, on sums inside, at the edges of and far outside the range
     probe = cl.read_array("adc_probe_in", np.int32, 13)
     assert np.array_equal(cl.read_array("adc_probe_out", np.int8, 13), ima_ref.adc(probe, low, high))
+
+
+# CORE-V builds (cv.sdotsp.b, 2 pixels x 4 outputs): odd shapes, input counts with and without a
+# tail of 1-3, 1, 2, 3 and 8 cores
+PW_COREV = [
+    (5, 7, 20, 13, 3000, 2500, 8),
+    (5, 7, 21, 13, 3000, 2500, 1),
+    (3, 1, 77, 9, 4000, 1000, 2),           # a tail of 1 input
+    (3, 3, 6, 5, 300, 200, 3),              # a tail of 2
+    (4, 5, 36, 16, 100, 50, 8),
+    (2, 3, 5, 3, 1, 1, 3),                  # one quad and a tail of 1
+    (3, 3, 100, 5, 3000000, 2000000, 8),    # the 64-bit ADC division
+    (1, 1, 3, 1, 7, 9, 8),                  # a tail only; seven cores have nothing to do
+]
+
+
+@pytest.mark.parametrize("h, w, cin, cout, low, high, cores", PW_COREV)
+def test_corev_pointwise_matches_the_ima_reference(fw, h, w, cin, cout, low, high, cores):
+    cl, r = run(fw, "kern_pw", isa="corev", H=h, W=w, CIN=cin, COUT=cout, ADC_LOW=low, ADC_HIGH=high,
+                CORES=cores)
+    x = gen_i8(h * w * cin, 11).reshape(h, w, cin)
+    wt = gen_w4(cin * cout, 12).reshape(cin, cout)
+    got = cl.read_array("out", np.int8, h * w * cout).reshape(h, w, cout)
+    assert np.array_equal(got, dnn_ref.pointwise_ima(x, wt, low, high)), np.argwhere(got != dnn_ref.pointwise_ima(x, wt, low, high))[:5]
+
+
+def test_corev_pointwise_28x28x32_to_192_on_8_cores(fw):
+    h = w = 28
+    cin, cout = 32, 192
+    cl, r = run(fw, "kern_pw", isa="corev", H=h, W=w, CIN=cin, COUT=cout, ADC_LOW=3000, ADC_HIGH=2500)
+    x = gen_i8(h * w * cin, 11).reshape(h, w, cin)
+    wt = gen_w4(cin * cout, 12).reshape(cin, cout)
+    got = cl.read_array("out", np.int8, h * w * cout).reshape(h, w, cout)
+    assert np.array_equal(got, dnn_ref.pointwise_ima(x, wt, 3000, 2500))
+    rate = h * w * cin * cout / cycles(r, "kernel")
+    print(f"CORE-V pointwise 28x28x32->192, 8 cores: {rate:.2f} MAC/cycle")
+    assert rate > 4     # a floor against regressions; issue 12 aims at 14
 
 
 def adc_magic(span):

@@ -36,7 +36,7 @@
 
 int8_t in[H * W * CIN];
 int8_t wt[CIN * COUT];
-int32_t packed[(COUT + 7) / 8 * CIN * 4];
+int32_t packed[ISS_PW_PACKED_WORDS(CIN, COUT)];
 int8_t out[H * W * COUT];
 static uint32_t pack_cycles, kernel_cycles;
 

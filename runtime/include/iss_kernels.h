@@ -44,13 +44,22 @@ static inline void iss_slice(uint32_t n, unsigned core, unsigned nb, uint32_t *f
 
 /* ---- pointwise (1x1) convolution with the IMA's semantics ---- */
 
+#if defined(__riscv_xcvalu)
+/* CORE-V builds (cv.sdotsp.b): the weights of output o as int8 quads along the inputs,
+ * packed[o * ceil(cin / 4) + k] = w[4k..4k+3][o] (missing inputs and outputs 0), outputs
+ * padded to a multiple of 4. */
+#define ISS_PW_PACKED_WORDS(cin, cout) ((((cout) + 3) / 4 * 4) * (((cin) + 3) / 4))
+#else
 /* Output channels per packed weight group. */
 #define ISS_PW_GROUP 8
+/* RV32IMC builds: two weights per word (docs/kernels.md), groups of 8 outputs. */
+#define ISS_PW_PACKED_WORDS(cin, cout) (((cout) + ISS_PW_GROUP - 1) / ISS_PW_GROUP * (cin) * 4)
+#endif
 
-/* int32 words of the packed weights of a cin x cout layer: ceil(cout / 8) * cin * 4. */
+/* int32 words of the packed weights of a cin x cout layer (the layout of the build's kernel). */
 static inline uint32_t iss_pw_packed_words(uint32_t cin, uint32_t cout)
 {
-    return (cout + ISS_PW_GROUP - 1) / ISS_PW_GROUP * cin * 4;
+    return ISS_PW_PACKED_WORDS(cin, cout);
 }
 
 /* The IMA's ADC (iss/ima_ref.py adc): s clipped to [-adc_low, adc_high], mapped onto the 256 int8 codes. */

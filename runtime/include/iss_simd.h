@@ -2,7 +2,7 @@
  * CORE-V (CV32E40P, COREV_PULP=1) ALU, MAC and packed-SIMD operations for int8/int16 kernels,
  * and hardware loops. Only for programs built for core.isa = "corev" (firmware/NAME/ISA
  * containing "corev"), which clang-22 compiles with
- *   -march=rv32imc_zicsr_zifencei_xcvmem_xcvalu_xcvmac_xcvsimd_xcvbi_xcvbitmanip_xcvelw
+ *   -march=rv32imc_zicsr_zifencei_xcvmem_xcvalu_xcvmac_xcvsimd_xcvbi_xcvelw
  * The operations are inline assembly in the LLVM spelling of the mnemonics (cv.sdotsp.b, ...);
  * the hardware loops (XCVhwlp), which clang-22 does not know, are encoded with .word
  * from the CV32E40P v2 user manual. docs/runtime.md ("CORE-V firmware") describes the API.
