@@ -139,13 +139,36 @@ void iss_pointwise(const int8_t *in, int8_t *out, const int32_t *packed, uint32_
             const int32_t *w0 = packed + 4 * g * quads, *w1 = w0 + quads, *w2 = w1 + quads, *w3 = w2 + quads;
             int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
             const int8_t *pa = xa, *pb = xb;
-            for (uint32_t k = 0; k < whole; k++, pa += 4, pb += 4) {
-                v4s x = iss_v4s_load(pa), y = iss_v4s_load(pb);
-                v4s q0 = (v4s)w0[k], q1 = (v4s)w1[k], q2 = (v4s)w2[k], q3 = (v4s)w3[k];
-                a0 = iss_sdotsp_b(a0, x, q0); b0 = iss_sdotsp_b(b0, y, q0);
-                a1 = iss_sdotsp_b(a1, x, q1); b1 = iss_sdotsp_b(b1, y, q1);
-                a2 = iss_sdotsp_b(a2, x, q2); b2 = iss_sdotsp_b(b2, y, q2);
-                a3 = iss_sdotsp_b(a3, x, q3); b3 = iss_sdotsp_b(b3, y, q3);
+            if (whole) {
+                /* a hardware loop over the input quads: 14 instructions, 32 MACs, no branch;
+                 * each loaded value is used two instructions or more later (no load-use stall) */
+                const int32_t *p0 = w0, *p1 = w1, *p2 = w2, *p3 = w3;
+                uint32_t x, y, q0, q1, q2, q3;
+                __asm__ volatile(
+                    ISS_HWLP_BEGIN
+                    ISS_CV_SETUP(0, %[n], 1f)
+                    "cv.lw %[x], (%[pa]), 4\n"
+                    "cv.lw %[y], (%[pb]), 4\n"
+                    "cv.lw %[q0], (%[p0]), 4\n"
+                    "cv.lw %[q1], (%[p1]), 4\n"
+                    "cv.lw %[q2], (%[p2]), 4\n"
+                    "cv.sdotsp.b %[a0], %[x], %[q0]\n"
+                    "cv.lw %[q3], (%[p3]), 4\n"
+                    "cv.sdotsp.b %[b0], %[y], %[q0]\n"
+                    "cv.sdotsp.b %[a1], %[x], %[q1]\n"
+                    "cv.sdotsp.b %[b1], %[y], %[q1]\n"
+                    "cv.sdotsp.b %[a2], %[x], %[q2]\n"
+                    "cv.sdotsp.b %[b2], %[y], %[q2]\n"
+                    "cv.sdotsp.b %[a3], %[x], %[q3]\n"
+                    "cv.sdotsp.b %[b3], %[y], %[q3]\n"
+                    "1:\n"
+                    ISS_HWLP_END
+                    : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [b0] "+r"(b0),
+                      [b1] "+r"(b1), [b2] "+r"(b2), [b3] "+r"(b3), [pa] "+r"(pa), [pb] "+r"(pb),
+                      [p0] "+r"(p0), [p1] "+r"(p1), [p2] "+r"(p2), [p3] "+r"(p3), [x] "=&r"(x),
+                      [y] "=&r"(y), [q0] "=&r"(q0), [q1] "=&r"(q1), [q2] "=&r"(q2), [q3] "=&r"(q3)
+                    : [n] "r"(whole)
+                    : "memory");
             }
             if (rest) {
                 a0 += pw_tail(pa, rest, (uint32_t)w0[whole]); b0 += pw_tail(pb, rest, (uint32_t)w0[whole]);
@@ -153,11 +176,20 @@ void iss_pointwise(const int8_t *in, int8_t *out, const int32_t *packed, uint32_
                 a2 += pw_tail(pa, rest, (uint32_t)w2[whole]); b2 += pw_tail(pb, rest, (uint32_t)w2[whole]);
                 a3 += pw_tail(pa, rest, (uint32_t)w3[whole]); b3 += pw_tail(pb, rest, (uint32_t)w3[whole]);
             }
+            int8_t *qa = oa + 4 * g, *qb = ob + 4 * g;
+            if (a.fast && 4 * g + 4 <= cout && np > 1) {
+                /* the common case: a whole group of two pixels */
+                qa[0] = adc_fast(&a, a0, k510); qa[1] = adc_fast(&a, a1, k510);
+                qa[2] = adc_fast(&a, a2, k510); qa[3] = adc_fast(&a, a3, k510);
+                qb[0] = adc_fast(&a, b0, k510); qb[1] = adc_fast(&a, b1, k510);
+                qb[2] = adc_fast(&a, b2, k510); qb[3] = adc_fast(&a, b3, k510);
+                continue;
+            }
             int32_t sa[4] = {a0, a1, a2, a3}, sb[4] = {b0, b1, b2, b3};
             for (uint32_t i = 0; i < 4 && 4 * g + i < cout; i++) {
-                oa[4 * g + i] = pw_adc(&a, sa[i], k510);
+                qa[i] = pw_adc(&a, sa[i], k510);
                 if (np > 1)
-                    ob[4 * g + i] = pw_adc(&a, sb[i], k510);
+                    qb[i] = pw_adc(&a, sb[i], k510);
             }
         }
     }
