@@ -1,85 +1,41 @@
 """Cycles of the CORE-V extensions, each asserted against the CV32E40P RTL.
 
 Source: ../shared/reference/cv32e40p/README.md, "CORE-V extensions (COREV_PULP=1)" table,
-measured on the RTL (Verilator) with the method used here: the body runs in
-`loop: BODY; addi a4, a4, -1; bnez a4, loop` for 1000 and 2000 iterations, mcycle is read
-around the loop and cycles per iteration = (c2000 - c1000) / 1000, the loop overhead (4)
-included. Data is in the TCDM (no wait states, like the RTL testbench).
+measured on the RTL (Verilator) with the method of tests/test_timing_rtl.py, whose harness this
+file shares: the body runs in `loop: BODY; addi t0, t0, -1; bnez t0, loop` (or in a hardware loop
+of t0 iterations) for 1000 and 2000 iterations, mcycle is read around the loop and cycles per
+iteration = (c2000 - c1000) / 1000, the loop overhead (4) included. Data is in the TCDM (no wait
+states, like the RTL testbench).
 """
 from __future__ import annotations
 
-import struct
+from pathlib import Path
 
 import pytest
 
-from iss import Cluster, Config
-
 from .conftest import BUILD, assemble_corev
+from .test_timing_rtl import HARNESS, SOFTWARE_LOOP, _key, loop_cycles
+from .test_timing_rtl import per_iteration as rtl_per_iteration
 
-HARNESS = """
-    .option norelax
-    .option norvc
-    .section .text.init, "ax"
-    .globl _start
-_start:
-    csrr  t0, mhartid
-    bnez  t0, park
-    la    s0, results
-    li    s3, 1000
-    call  measure
-    sw    a0, 0(s0)
-    li    s3, 2000
-    call  measure
-    sw    a0, 4(s0)
-    li    t0, 0x1A1040A0
-    li    t1, 0x80000000
-    sw    t1, 0(t0)
-park:
-    wfi
-    j     park
-    .balign 4
-measure:
-    la    a0, buf
-    la    a1, buf
-    li    t1, 0
-    li    t2, 3
-    li    a5, 5
-    mv    a4, s3
-    csrr  s1, mcycle
-{loop}
-    csrr  s2, mcycle
-    sub   a0, s2, s1
-    ret
-    .bss
-    .balign 4
-    .globl results
-results: .space 16
-buf: .space 64
-"""
-
-SW_LOOP = """
-    .balign 4
-1:
-{body}
-    addi  a4, a4, -1
-    bnez  a4, 1b
-"""
+# The RV32IMC rules' harness and method (tests/test_timing_rtl.py): t0 iterations, s1 = data.
+SETUP = "mv a0, s1\nmv a1, s1\nli t1, 0\nli t2, 3\nli a5, 5"
 
 
 def hwloop(body: str) -> str:
+    """The body in a hardware loop of t0 iterations instead of the software loop."""
     n = body.count("\n") + 1
-    setup = (((n + 1) << 2 >> 2) << 20) | (14 << 15) | (4 << 12) | (7 << 8) | 0x2B  # cv.setup 0, a4, end
-    return f"    .balign 4\n    .word {setup:#010x}\n{body}\n"
+    setup = ((n + 1) << 20) | (5 << 15) | (4 << 12) | (7 << 8) | 0x2B   # cv.setup 0, t0, end
+    return f"    .balign 4\n    .word {setup:#010x}\n{body}"
+
+
+def corev_elf(name: str, loop: str) -> Path:
+    src = HARNESS.replace("{setup}", SETUP).replace("{loop}", loop)
+    return assemble_corev(src, BUILD / f"timing-corev-{_key(name)}.elf")
 
 
 def per_iteration(name: str, loop: str, fast: bool = True) -> float:
     """fast=False: hardware loops take the per-instruction path instead of hwloop_run.c."""
-    elf = assemble_corev(HARNESS.replace("{loop}", loop), BUILD / f"timing-corev-{name}.elf")
-    cl = Cluster(Config().replace(cluster={"cores": 1}, core={"isa": "corev"})).load(elf)
-    cl._lib.iss_set_hwloop_fast(cl._handle, int(fast))
-    cl.run()
-    c1000, c2000 = struct.unpack("<2I", cl.read(cl.symbol("results"), 8))
-    return (c2000 - c1000) / 1000
+    return rtl_per_iteration(corev_elf(name, loop), hwloop_fast=fast)
 
 
 # name, body, RTL cycles per iteration with the 4-cycle loop overhead
@@ -103,8 +59,7 @@ SOFTWARE_LOOP_RULES = [
 
 @pytest.mark.parametrize("name,body,rtl", SOFTWARE_LOOP_RULES, ids=[r[0] for r in SOFTWARE_LOOP_RULES])
 def test_corev_instruction_cycles_match_the_rtl(name, body, rtl):
-    key = "".join(ch if ch.isalnum() else "-" for ch in name)[:40]
-    assert per_iteration(key, SW_LOOP.format(body=body)) == rtl
+    assert per_iteration(name, SOFTWARE_LOOP.replace("{body}", body)) == rtl
 
 
 BOTH_PATHS = pytest.mark.parametrize("fast", [True, False], ids=["in C", "per instruction"])
@@ -135,15 +90,8 @@ def test_load_use_across_the_hardware_loop_back_edge(fast):
     assert per_iteration("hwloop-backedge", hwloop(body), fast) == 4
 
 
-def total(name: str, loop: str) -> int:
-    elf = assemble_corev(HARNESS.replace("{loop}", loop), BUILD / f"timing-corev-{name}.elf")
-    cl = Cluster(Config().replace(cluster={"cores": 1})).load(elf)
-    cl.run()
-    return struct.unpack("<I", cl.read(cl.symbol("results"), 4))[0]
-
-
 def test_two_instruction_body_costs_one_cycle_more_once():
     # RTL: fixed cost 1 with a 3-instruction body, 2 with a 2-instruction body
-    three = total("fixed3", hwloop("addi t1, t1, 1\naddi t3, t3, 1\naddi t4, t4, 1")) - 3 * 1000
-    two = total("fixed2", hwloop("addi t1, t1, 1\naddi t3, t3, 1")) - 2 * 1000
+    three = loop_cycles(corev_elf("fixed3", hwloop("addi t1, t1, 1\naddi t3, t3, 1\naddi t4, t4, 1")), 1000) - 3 * 1000
+    two = loop_cycles(corev_elf("fixed2", hwloop("addi t1, t1, 1\naddi t3, t3, 1")), 1000) - 2 * 1000
     assert two - three == 1

@@ -38,11 +38,7 @@ _start:
     la    t0, iters
     lw    t0, 0(t0)
     csrr  s0, mcycle
-    .balign 4
-loop:
-{body}
-    addi  t0, t0, -1
-    bnez  t0, loop
+{loop}
     csrr  s3, mcycle
     sub   s3, s3, s0
     la    t0, result
@@ -62,6 +58,14 @@ data:   .space 64
     .space 256
 stack_top:
 """
+
+# The reference's loop around the body: t0 iterations (tests/test_timing_corev.py puts a hardware
+# loop in its place).
+SOFTWARE_LOOP = """    .balign 4
+loop:
+{body}
+    addi  t0, t0, -1
+    bnez  t0, loop"""
 
 RVC_ON, RVC_OFF = ".option rvc", ".option norvc"
 
@@ -173,22 +177,24 @@ def rtl_elf():
     BUILD.mkdir(parents=True, exist_ok=True)
 
     def build(name: str, body: str, setup: str) -> Path:
-        src = HARNESS.replace("{setup}", setup).replace("{body}", body)
+        src = HARNESS.replace("{setup}", setup).replace("{loop}", SOFTWARE_LOOP).replace("{body}", body)
         return assemble(src, BUILD / f"rtl-{_key(name)}.elf")
     return build
 
 
-def loop_cycles(elf: Path, iterations: int, config: Config | None = None) -> int:
-    """mcycle difference around the loop run `iterations` times."""
+def loop_cycles(elf: Path, iterations: int, config: Config | None = None, hwloop_fast: bool = True) -> int:
+    """mcycle difference around the loop run `iterations` times. hwloop_fast=False: hardware
+    loops take the per-instruction path instead of hwloop_run.c."""
     cl = Cluster(config or Config().replace(cluster={"cores": 1})).load(elf)
+    cl._lib.iss_set_hwloop_fast(cl._handle, int(hwloop_fast))
     cl.write(cl.symbol("iters"), iterations.to_bytes(4, "little"))
     assert cl.run().exit_code == 0
     return int.from_bytes(cl.read(cl.symbol("result"), 4), "little")
 
 
-def per_iteration(elf: Path, config: Config | None = None) -> float:
+def per_iteration(elf: Path, config: Config | None = None, hwloop_fast: bool = True) -> float:
     """The reference's figure: (c2000 - c1000) / 1000."""
-    return (loop_cycles(elf, 2000, config) - loop_cycles(elf, 1000, config)) / 1000
+    return (loop_cycles(elf, 2000, config, hwloop_fast) - loop_cycles(elf, 1000, config, hwloop_fast)) / 1000
 
 
 @pytest.mark.parametrize("name, body, setup, cycles", CASES, ids=[c[0] for c in CASES])

@@ -23,7 +23,7 @@ static iss_side_entry_t *side_slot(iss_side_t *s, uint32_t addr, bool grow)
     /* grow to cover addr, in 64 KiB steps, keeping the entries */
     uint32_t lo = s->e ? (addr < s->lo ? addr : s->lo) : addr, hi = s->e ? (addr >= s->hi ? addr + 2 : s->hi) : addr + 2;
     lo &= ~0xFFFFu;
-    hi = (uint32_t)(((uint64_t)hi + 0xFFFF) & ~0xFFFFull) - 0;
+    hi = (uint32_t)(((uint64_t)hi + 0xFFFF) & ~0xFFFFull);
     if (hi < lo)
         hi = 0xFFFFFFFEu;
     size_t n = ((size_t)hi - lo) >> 1;
@@ -64,14 +64,12 @@ void iss_hook_range_add(iss_cluster_t *cl, uint32_t lo, uint32_t hi)
     if (hi > s->hook_hi) s->hook_hi = hi;
 }
 
-static bool csr_per_core(uint32_t csr) { return iss_csr_alias(csr) != 0; }
-
 uint32_t iss_rewrite(iss_cluster_t *cl, uint32_t addr, uint32_t w, const isa_form_t *f)
 {
     if (!f)
         return w;
     uint32_t nw;
-    if (f->cls == IC_CSR && csr_per_core(w >> 20))
+    if (f->cls == IC_CSR && iss_csr_alias(w >> 20))
         nw = iss_patch_word(w);
     else if (f->exec == EXEC_NATIVE)
         return w;
@@ -224,10 +222,17 @@ void iss_custom_illegal(iss_core_t *c, uint32_t pc, uint32_t w, const char *why)
     uc_reg_write(c->uc, UC_RISCV_REG_PC, &pc);   /* leave the block: nothing after it runs */
 }
 
-/* What the current block counted after pc did not run: the block is left here. */
-static void leave_block_at(iss_core_t *c, uint32_t pc)
+/* The instruction at addr was the last to run before the core leaves its block: the next
+ * block's hazards are with it, as in straight code (a hardware loop's back edge). */
+void iss_hazard_after(iss_core_t *c, uint32_t addr)
 {
-    iss_unwind_tail(c, pc);
+    uint32_t w = 0;
+    iss_code_word(c->cl, addr, &w);
+    const isa_form_t *f = isa_lookup(w, c->cl->exts);
+    isa_regs_t r;
+    isa_regs(f, w, &r);
+    c->prev_last_rd = r.rd;
+    c->prev_last_is_load = f && f->cls == IC_LOAD;
 }
 
 void iss_custom_jump(iss_core_t *c, uint32_t pc, uint32_t target)
@@ -388,19 +393,8 @@ static void code_hook(uc_engine *uc, uint64_t addr, uint32_t size, void *core)
                 continue;
             if (--c->lp_count[l] == 0)
                 break;                                      /* done: falls through */
-            leave_block_at(c, pc);
-            /* the back edge costs nothing; hazards go across it as in straight code */
-            const uint8_t *p = iss_host_ptr(c->cl, pc - 4, 4);
-            if (p) {
-                uint32_t w;
-                memcpy(&w, p, 4);
-                w = iss_orig_word(c->cl, pc - 4, w);
-                const isa_form_t *f = isa_lookup(w, c->cl->exts);
-                isa_regs_t r;
-                isa_regs(f, w, &r);
-                c->prev_last_rd = r.rd;
-                c->prev_last_is_load = f && f->cls == IC_LOAD;
-            }
+            iss_unwind_tail(c, pc);              /* the block is left here */
+            iss_hazard_after(c, pc - 4);         /* the back edge is free; hazards cross it */
             uint32_t start = c->lp_start[l];
             uc_reg_write(c->uc, UC_RISCV_REG_PC, &start);
             return;

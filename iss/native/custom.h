@@ -49,6 +49,7 @@ bool iss_core_needs_rehook(struct iss_core *c);
 bool iss_core_rehook(struct iss_core *c);
 void iss_custom_hook_last(struct iss_core *c);
 void iss_hwloop_at_stop(struct iss_core *c);
+void iss_hazard_after(struct iss_core *c, uint32_t addr);
 /* Trap hook: emulates an EXEC_TRAP word at ipc; false if ipc holds none. */
 bool iss_custom_trap(struct iss_core *c, uint32_t ipc);
 /* Register access for the emulated forms: a direct pointer when validated, else the API. */

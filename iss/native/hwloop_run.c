@@ -53,13 +53,8 @@ void iss_hwloop_run_forget(iss_core_t *c)
 
 static bool compile_op(iss_cluster_t *cl, uint32_t addr, body_op_t *o)
 {
-    uint32_t mem;
-    const uint8_t *p = iss_host_ptr(cl, addr, 4);
-    if (!p)
-        return false;
-    memcpy(&mem, p, 4);
-    uint32_t w = iss_orig_word(cl, addr, mem);
-    if ((w & 3) != 3)
+    uint32_t w;
+    if (iss_code_word(cl, addr, &w) || (w & 3) != 3)
         return false;
     const isa_form_t *f = isa_lookup(w, cl->exts);
     if (!f)
@@ -375,14 +370,8 @@ out:
     c->cnt.instret += insns;
     c->cnt.loads += (uint64_t)done * L->loads;
     c->cnt.stores += (uint64_t)done * L->stores;
-    /* the hazard into what follows: the last instruction that ran */
-    if (stop_pc == L->end || stop_pc == L->start) {
-        const body_op_t *last = &L->op[L->n - 1];
-        isa_regs_t r;
-        isa_regs(last->f, last->w, &r);
-        c->prev_last_rd = r.rd;
-        c->prev_last_is_load = last->f->cls == IC_LOAD;
-    }
+    if (stop_pc == L->end || stop_pc == L->start)   /* the body's last instruction ran last */
+        iss_hazard_after(c, L->end - 4);
     uc_reg_write(c->uc, UC_RISCV_REG_PC, &stop_pc);
     return true;
 }
