@@ -8,6 +8,7 @@
  * each chunk they are split into 32-bit sums. A tile is 3 pixels x 4 packed words (3 x 8
  * outputs): per input 3 lb + 4 lw + 12 mul + 12 add for 24 MACs.
  */
+#include <assert.h>
 #include "iss_kernels.h"
 
 #define PW_CHUNK 36
@@ -101,6 +102,28 @@ void iss_pw_pack(const int8_t *w, uint32_t cin, uint32_t cout, int32_t *packed)
                 int8_t b = i < cin && o < cout ? w[i * cout + o] : 0;
                 word |= (uint32_t)(uint8_t)b << (8 * j);
             }
+            packed[o * quads + k] = (int32_t)word;
+        }
+    iss_barrier();
+}
+
+/* Nibble k of word words[i * cols / 8 + g]: weight of input i, output 8g + k (4-bit two's complement). */
+static inline int32_t plot_weight(const uint32_t *words, uint32_t cols, uint32_t i, uint32_t o)
+{
+    uint32_t w = words[i * (cols / 8) + o / 8];
+    return (int32_t)(w << (28 - 4 * (o % 8))) >> 28;
+}
+
+void iss_pw_pack_words(const uint32_t *words, uint32_t cin, uint32_t cout, int32_t *packed)
+{
+    uint32_t quads = (cin + 3) / 4, outs = (cout + 3) / 4 * 4, first, last;
+    assert(cout % 8 == 0 && "iss_pw_pack_words: cout must be a multiple of 8 (the IMA plot words)");
+    iss_slice(outs, iss_core_id(), iss_team_size(), &first, &last);
+    for (uint32_t o = first; o < last; o++)
+        for (uint32_t k = 0; k < quads; k++) {
+            uint32_t word = 0;
+            for (uint32_t j = 0; j < 4 && 4 * k + j < cin; j++)
+                word |= (uint32_t)(uint8_t)plot_weight(words, cout, 4 * k + j, o) << (8 * j);
             packed[o * quads + k] = (int32_t)word;
         }
     iss_barrier();
@@ -211,6 +234,24 @@ void iss_pw_pack(const int8_t *w, uint32_t cin, uint32_t cout, int32_t *packed)
                 int32_t hi = o + 1 < cout ? w[i * cout + o + 1] : 0;
                 packed[(g * cin + i) * 4 + k] = (int32_t)((uint32_t)lo + ((uint32_t)hi << 16));
             }
+    iss_barrier();
+}
+
+void iss_pw_pack_words(const uint32_t *words, uint32_t cin, uint32_t cout, int32_t *packed)
+{
+    uint32_t groups = cout / 8, first, last;
+    assert(cout % 8 == 0 && "iss_pw_pack_words: cout must be a multiple of 8 (the IMA plot words)");
+    iss_slice(cin, iss_core_id(), iss_team_size(), &first, &last);
+    for (uint32_t i = first; i < last; i++)
+        for (uint32_t g = 0; g < groups; g++) {
+            uint32_t w = words[i * groups + g];
+            int32_t *d = packed + (g * cin + i) * 4;
+            for (uint32_t k = 0; k < 4; k++) {
+                int32_t lo = (int32_t)(w << (28 - 8 * k)) >> 28;
+                int32_t hi = (int32_t)(w << (24 - 8 * k)) >> 28;
+                d[k] = (int32_t)((uint32_t)lo + ((uint32_t)hi << 16));
+            }
+        }
     iss_barrier();
 }
 

@@ -256,30 +256,13 @@ static void ima_run(iss_ima_job_t *j)
 /* ---- software pointwise (the baseline), on every core of a fork ---- */
 
 #if MN_SOFTWARE
-/* SUBMIT_PLOT words (rows x cols/8, row-major) -> iss_pw_pack's layout: this core's rows. */
-static void pack_words(const uint32_t *words, int32_t *pk, uint32_t rows, uint32_t cols)
-{
-    uint32_t groups = cols / 8, first, last;
-    my_slice(rows, &first, &last);
-    for (uint32_t i = first; i < last; i++)
-        for (uint32_t g = 0; g < groups; g++) {
-            uint32_t w = words[i * groups + g];
-            int32_t *d = pk + (g * rows + i) * 4;
-            for (uint32_t k = 0; k < 4; k++) {
-                int32_t lo = (int32_t)(w << (28 - 8 * k)) >> 28;
-                int32_t hi = (int32_t)(w << (24 - 8 * k)) >> 28;
-                d[k] = (int32_t)((uint32_t)lo + ((uint32_t)hi << 16));
-            }
-        }
-}
-
 static void pack_all_fork(void *arg)
 {
     (void)arg;
     const mn_layer_t *L = job.L;
     for (uint32_t t = 0; t < L->ntiles; t++) {
         const mn_tile_t *T = &mn_tiles[L->tile0 + t];
-        pack_words((const uint32_t *)(BUF(L, S_WN0) + T->wn), (int32_t *)(BUF(L, S_PK) + T->pk), T->rows, T->cols);
+        iss_pw_pack_words((const uint32_t *)(BUF(L, S_WN0) + T->wn), T->rows, T->cols, (int32_t *)(BUF(L, S_PK) + T->pk));
     }
 }
 
@@ -318,8 +301,7 @@ static void sw_tiles(const mn_layer_t *L)
                 dwait(job.wid[t & 1]);
             }
             iss_barrier();
-            pack_words((const uint32_t *)BUF(L, (t & 1) ? S_WN1 : S_WN0), pkbuf, T->rows, T->cols);
-            iss_barrier();
+            iss_pw_pack_words((const uint32_t *)BUF(L, (t & 1) ? S_WN1 : S_WN0), T->rows, T->cols, pkbuf);
             pk = pkbuf;
         }
         const int8_t *src = job.x;

@@ -70,6 +70,12 @@ int8_t iss_adc(int32_t s, int32_t adc_low, int32_t adc_high);
  * w[i][8g+2k] + w[i][8g+2k+1] * 65536 (missing outputs 0). Any team size; ends with a barrier. */
 void iss_pw_pack(const int8_t *w, uint32_t cin, uint32_t cout, int32_t *packed);
 
+/* The same from the IMA's SUBMIT_PLOT words (docs/ima.md): words[i * cout / 8 + g], nibble k =
+ * weight of input i, output 8g + k (4-bit two's complement); cout a multiple of 8 (asserted).
+ * Lets firmware keep one copy of a layer's weights for the IMA and the cores. Any team size;
+ * ends with a barrier. */
+void iss_pw_pack_words(const uint32_t *words, uint32_t cin, uint32_t cout, int32_t *packed);
+
 /* out[p][o] = iss_adc(sum_i in[p][i] * w[i][o], adc_low, adc_high) for npix pixels: in int8
  * [npix][cin], out int8 [npix][cout], packed from iss_pw_pack. Weights outside [-7, 7] give
  * wrong results. Same bytes as the IMA (dnn_ref.pointwise_ima). */
