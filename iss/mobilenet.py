@@ -85,6 +85,7 @@ class Options:
     mapping: str = "HETERO"
     keep_all: bool = False           # no L2 buffer reuse: every layer's output stays readable
     size: int = 256                  # IMA array rows = columns
+    isa: str = "corev"               # the cores' build: "corev" (clang-22, XCV kernels) or "rv32imc" (GCC)
 
 
 @dataclass
@@ -127,6 +128,8 @@ class Build:
 def make_network(opts: Options) -> network.Network:
     if opts.mapping not in MAPPINGS:
         raise ConfigError(f"unknown MobileNetV2 mapping {opts.mapping!r} (known: {', '.join(MAPPINGS)})")
+    if opts.isa not in firmware.ISAS:
+        raise ConfigError(f"unknown core ISA {opts.isa!r} for MobileNetV2 (known: {', '.join(firmware.ISAS)})")
     if opts.resolution < 32:
         raise ConfigError(f"MobileNetV2 resolution must be >= 32, got {opts.resolution}")
     if not 0 < opts.width <= 4:
@@ -182,8 +185,10 @@ def _too_small(layer: str, what: str, need: int, budget: int) -> ConfigError:
                        f"the tables and the runtime)")
 
 
-def _packed_bytes(t: tilepack.Tile) -> int:
-    """The software pointwise kernel's packed weights of a tile (iss_pw_packed_words)."""
+def _packed_bytes(t: tilepack.Tile, isa: str) -> int:
+    """The software pointwise kernel's packed weights of a tile (ISS_PW_PACKED_WORDS of the build)."""
+    if isa == "corev":
+        return 4 * (-(-t.cols // 4) * 4) * -(-t.rows // 4)
     return -(-t.cols // 8) * t.rows * 16
 
 
@@ -191,7 +196,7 @@ def _word_bytes(t: tilepack.Tile) -> int:
     return t.rows * t.cols // 2
 
 
-def _plan_pw(l, tiles, sw: bool, budget: int, bpc: int, ntiles_batch: int) -> LayerPlan:
+def _plan_pw(l, tiles, sw: bool, budget: int, bpc: int, ntiles_batch: int, isa: str) -> LayerPlan:
     h, w, cin = l.in_shape
     cout = l.out_shape[2]
     npix = h * w
@@ -212,11 +217,11 @@ def _plan_pw(l, tiles, sw: bool, budget: int, bpc: int, ntiles_batch: int) -> La
             b.add("XS", p * max(t.rows for t in tiles) if need_gather else 0)
             b.add("OS", p * max(t.cols for t in tiles) if need_scatter else 0)
             if resident:
-                b.add("PK", sum(_packed_bytes(t) for t in tiles))
+                b.add("PK", sum(_packed_bytes(t, isa) for t in tiles))
                 b.add("WN0", sum(_word_bytes(t) for t in tiles))
                 b.add("WN1", 0)
             else:
-                b.add("PK", max(_packed_bytes(t) for t in tiles))
+                b.add("PK", max(_packed_bytes(t, isa) for t in tiles))
                 b.add("WN0", max(_word_bytes(t) for t in tiles))
                 b.add("WN1", max(_word_bytes(t) for t in tiles))
         return b
@@ -243,7 +248,7 @@ def _plan_pw(l, tiles, sw: bool, budget: int, bpc: int, ntiles_batch: int) -> La
     raise _too_small(l.name, "one pixel", smallest, budget)
 
 
-def _plan_conv(l, tiles, sw: bool, budget: int, bpc: int) -> LayerPlan:
+def _plan_conv(l, tiles, sw: bool, budget: int, bpc: int, isa: str) -> LayerPlan:
     h, w, cin = l.in_shape
     ho, wo, cout = l.out_shape
     s = l.stride
@@ -260,7 +265,7 @@ def _plan_conv(l, tiles, sw: bool, budget: int, bpc: int) -> LayerPlan:
         b.add("IC", r * wo * 9 * cin if sw else 0)
         b.add("XS", 0)
         b.add("OS", r * wo * max(t.cols for t in tiles) if sw and len(tiles) > 1 else 0)
-        b.add("PK", sum(_packed_bytes(t) for t in tiles) if sw else 0)
+        b.add("PK", sum(_packed_bytes(t, isa) for t in tiles) if sw else 0)
         b.add("WN0", sum(_word_bytes(t) for t in tiles) if sw else 0)
         return b
 
@@ -377,10 +382,13 @@ def _plan_pool(l, budget: int, bpc: int) -> LayerPlan:
     return LayerPlan(0, l.name, l.kind, "cores", per, n, 0, 0, b.items, b.top)
 
 
-def _plan_fc(l, budget: int, bpc: int, cores: int, size: int) -> LayerPlan:
+def _plan_fc(l, budget: int, bpc: int, cores: int, size: int, isa: str) -> LayerPlan:
     cin, cout = l.in_shape[2], l.out_shape[2]
     if -(-cin // size) > 64:
         raise ConfigError(f"{l.name}: {cin} inputs; the firmware's classifier takes at most 64 row tiles")
+    if isa == "corev" and cin % 8:
+        raise ConfigError(f"{l.name}: {cin} inputs; the CORE-V classifier kernel takes a multiple of 8 "
+                          f"(8 weights a word along the inputs)")
     groups = -(-cout // 8)
     fixed = _up(cin) + _up(groups * 8)
     gmax = (budget - fixed) // 2 // (4 * cin) if budget > fixed else 0
@@ -397,14 +405,14 @@ def _plan_fc(l, budget: int, bpc: int, cores: int, size: int) -> LayerPlan:
 
 
 def plan_tcdm(net: network.Network, mapping: tilepack.Mapping, sw: bool, budget: int,
-              bpc: int = 8, cores: int = 8) -> list[LayerPlan]:
+              bpc: int = 8, cores: int = 8, isa: str = "rv32imc") -> list[LayerPlan]:
     plans = []
     for i, l in enumerate(net.layers):
         tiles = mapping.layer_tiles(l.name)
         if l.kind == "pw":
-            p = _plan_pw(l, tiles, sw, budget, bpc, len(tiles))
+            p = _plan_pw(l, tiles, sw, budget, bpc, len(tiles), isa)
         elif l.kind == "conv3x3":
-            p = _plan_conv(l, tiles, sw, budget, bpc)
+            p = _plan_conv(l, tiles, sw, budget, bpc, isa)
         elif l.kind == "dw":
             p = _plan_dw(l, sw, budget, bpc)
         elif l.kind == "add":
@@ -412,7 +420,7 @@ def plan_tcdm(net: network.Network, mapping: tilepack.Mapping, sw: bool, budget:
         elif l.kind == "pool":
             p = _plan_pool(l, budget, bpc)
         elif l.kind == "fc":
-            p = _plan_fc(l, budget, bpc, cores, mapping.size)
+            p = _plan_fc(l, budget, bpc, cores, mapping.size, isa)
         else:
             raise ConfigError(f"{l.name}: layer kind {l.kind!r} is not supported by the MobileNetV2 firmware")
         p.index = i
@@ -465,14 +473,22 @@ def tile_words(weights: np.ndarray, t: tilepack.Tile) -> np.ndarray:
     return sum(nib[..., k] << np.uint32(4 * k) for k in range(8)).astype(np.uint32).ravel()
 
 
-def fc_words(weights: np.ndarray) -> np.ndarray:
-    """The classifier's weights for the cores: group-major (outputs 8g..8g+7), then input i: one
-    word of 8 offset-binary nibbles, weight + 8 of output 8g+k in nibble k (the SUBMIT_PLOT word
-    of row i, columns 8g.., with every nibble's top bit flipped). Missing outputs weigh 0."""
+def fc_words(weights: np.ndarray, isa: str = "rv32imc") -> np.ndarray:
+    """The classifier's weights for the cores, group-major (outputs 8g..8g+7), cin words a group.
+    rv32imc: then input i: one word of 8 offset-binary nibbles, weight + 8 of output 8g+k in
+    nibble k (the SUBMIT_PLOT word of row i, columns 8g.., with every nibble's top bit flipped).
+    corev: then inputs 8j..8j+7, then output 8g+k: one word of those 8 inputs' weights as 4-bit
+    two's complement, input 8j+b in the low nibble of byte b and input 8j+4+b in its high one
+    (so a shift and a mask give two int8 quads x 16 for cv.sdotsp.b); cin a multiple of 8.
+    Missing outputs weigh 0."""
     cin, cout = weights.shape
     g = -(-cout // 8)
     w = np.zeros((cin, g * 8), dtype=np.int64)
     w[:, :cout] = weights
+    if isa == "corev":
+        nib = (w & 0xF).astype(np.uint32).reshape(cin // 8, 2, 4, g, 8)   # [j][half][b][group][k]
+        words = sum((nib[:, 0, b] << np.uint32(8 * b)) | (nib[:, 1, b] << np.uint32(8 * b + 4)) for b in range(4))
+        return words.transpose(1, 0, 2).copy().ravel()                  # [group][j][k]
     nib = ((w + 8) & 0xF).astype(np.uint32).reshape(cin, g, 8)
     words = sum(nib[..., k] << np.uint32(4 * k) for k in range(8)).astype(np.uint32)
     return words.T.copy().ravel()
@@ -509,7 +525,7 @@ def generate(opts: Options, out_dir: Path, config: Config | None = None) -> Buil
                               f"8 columns at a time")
     tcdm = config.memory.tcdm_size
     budget = ((min(tcdm, LINK_TCDM) - TCDM_RESERVED) // ALIGN) * ALIGN
-    plans = plan_tcdm(net, mapping, sw, max(budget, 0), config.dma.bytes_per_cycle, config.cluster.cores)
+    plans = plan_tcdm(net, mapping, sw, max(budget, 0), config.dma.bytes_per_cycle, config.cluster.cores, opts.isa)
     if tcdm < LINK_TCDM:
         raise ConfigError(f"memory.tcdm_size = {tcdm}: the runtime's linker script (runtime/link.ld) places the "
                           f"stacks at the top of a {LINK_TCDM // 1024} KiB TCDM")
@@ -524,7 +540,7 @@ def generate(opts: Options, out_dir: Path, config: Config | None = None) -> Buil
         n += w.size
     plot = np.concatenate(words) if words else np.zeros(0, np.uint32)
     fcl = next(l for l in net.layers if l.kind == "fc")
-    fcw = fc_words(fcl.weights)
+    fcw = fc_words(fcl.weights, opts.isa)
     dws = [l for l in net.layers if l.kind == "dw"]
     dw_off, bias_off, wdw, bdw = {}, {}, [], []
     for l in dws:
@@ -569,7 +585,7 @@ def generate(opts: Options, out_dir: Path, config: Config | None = None) -> Buil
         for t in mapping.layer_tiles(l.name):
             first_of[id(t)] = tile_index[id(mapping.layer_tiles(l.name)[0])]
             tile_pk[id(t)] = pk
-            pk += _up(_packed_bytes(t))
+            pk += _up(_packed_bytes(t, opts.isa))
     tile_rows, layer_rows = [], []
     for i, t in enumerate(mapping.tiles):
         tile_rows.append(
@@ -647,14 +663,14 @@ def build(opts: Options, config: Config | None = None, out_root: Path | None = N
     if config is None:
         config = default_config(opts)
     out_root = out_root or ROOT / "build" / "mobilenetv2"
-    src = out_root / f"src-{net_tag}-{opts.mapping.lower()}"
+    src = out_root / f"src-{net_tag}-{opts.mapping.lower()}-{opts.isa}"
     src.mkdir(parents=True, exist_ok=True)
     for f in SOURCE_DIR.iterdir():
         if f.suffix in (".c", ".h", ".S"):
             _write(src / f.name, f.read_bytes())
     b = generate(opts, src, config)
-    b.elf = firmware.build_program(src, out_root / f"{net_tag}-{opts.mapping.lower()}.elf",
-                                   defines={"MN_SOFTWARE": MAPPINGS[opts.mapping]})
+    b.elf = firmware.build_program(src, out_root / f"{net_tag}-{opts.mapping.lower()}-{opts.isa}.elf",
+                                   defines={"MN_SOFTWARE": MAPPINGS[opts.mapping]}, isa=opts.isa)
     return b
 
 

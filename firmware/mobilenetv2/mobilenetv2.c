@@ -711,6 +711,67 @@ static inline int32_t adc(int32_t s, int32_t lo, int32_t hi)
     return (int32_t)((t * 510 + span) / (2 * span)) - 128;
 }
 
+#if defined(__riscv_xcvalu)
+#include "iss_simd.h"
+
+/* CORE-V: a group's weights are words of 8 inputs of one output (iss/mobilenet.py fc_words):
+ * (w << 4) & 0xF0F0F0F0 and w & 0xF0F0F0F0 are the weights x 16 of inputs 8j..8j+3 and
+ * 8j+4..8j+7 as int8 quads, so per 8 inputs and output: 1 load, 3 ALU, 2 cv.sdotsp.b. The sums
+ * are 16 x the column sums (exact: |sum| <= 16 x 1280 x 128 x 8 < 2^31). A hardware loop over
+ * the octets of a row tile; each loaded word is used two instructions later or more. */
+#define FC_OUT(acc, w, nxt)                                                 \
+    "slli %[t], %[" #w "], 4\n"                                              \
+    "and %[t], %[t], %[m]\n"                                                \
+    "and %[" #w "], %[" #w "], %[m]\n"                                       \
+    "cv.sdotsp.b %[" #acc "], %[x0], %[t]\n"                                 \
+    "cv.sdotsp.b %[" #acc "], %[x1], %[" #w "]\n" nxt
+#define FC_LOAD(w) "cv.lw %[" #w "], (%[pw]), 4\n"
+
+static void fc_fork(void *arg)
+{
+    (void)arg;
+    const mn_layer_t *L = job.L;
+    uint32_t cin = L->cin, groups = (L->cout + 7) / 8, g0 = job.k * L->chunk;
+    uint32_t n = min_u(L->chunk, groups - g0), first, last;
+    const int8_t *x = BUF(L, S_FX);
+    int8_t *out = BUF(L, S_FOUT);
+    my_slice(n, &first, &last);
+    for (uint32_t g = first; g < last; g++) {
+        const uint32_t *wg = (const uint32_t *)job.aux + g * cin;
+        int32_t acc[8] = {0};
+        for (uint32_t r0 = 0; r0 < cin; r0 += MN_SIZE) {
+            uint32_t r1 = min_u(cin, r0 + MN_SIZE);
+            int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+            const int8_t *px = x + r0;
+            const uint32_t *pw = wg + r0;
+            uint32_t x0, x1, wa, wb, t, m = 0xF0F0F0F0u;
+            __asm__ volatile(
+                ISS_HWLP_BEGIN
+                ISS_CV_SETUP(0, %[n], 1f)
+                "cv.lw %[x0], (%[px]), 4\n"
+                "cv.lw %[x1], (%[px]), 4\n"
+                FC_LOAD(wa) FC_LOAD(wb)
+                FC_OUT(a0, wa, FC_LOAD(wa)) FC_OUT(a1, wb, FC_LOAD(wb))
+                FC_OUT(a2, wa, FC_LOAD(wa)) FC_OUT(a3, wb, FC_LOAD(wb))
+                FC_OUT(a4, wa, FC_LOAD(wa)) FC_OUT(a5, wb, FC_LOAD(wb))
+                FC_OUT(a6, wa, "") FC_OUT(a7, wb, "")
+                "1:\n"
+                ISS_HWLP_END
+                : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [a4] "+r"(a4), [a5] "+r"(a5),
+                  [a6] "+r"(a6), [a7] "+r"(a7), [px] "+r"(px), [pw] "+r"(pw), [x0] "=&r"(x0), [x1] "=&r"(x1),
+                  [wa] "=&r"(wa), [wb] "=&r"(wb), [t] "=&r"(t)
+                : [n] "r"((r1 - r0) / 8), [m] "r"(m)
+                : "memory");
+            int32_t s[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
+            for (uint32_t o = 0; o < 8; o++)
+                acc[o] = sat8(acc[o] + adc(s[o] >> 4, L->adc_low, L->adc_high));
+        }
+        for (uint32_t o = 0; o < 8; o++)
+            if ((g0 + g) * 8 + o < L->cout)
+                out[(g0 + g) * 8 + o] = (int8_t)acc[o];
+    }
+}
+#else
 static void fc_fork(void *arg)
 {
     (void)arg;
@@ -754,6 +815,8 @@ static void fc_fork(void *arg)
     }
 }
 
+#endif
+
 static void fc_compute(const mn_layer_t *L, uint32_t k, uint32_t b)
 {
     job.L = L;
@@ -765,6 +828,7 @@ static void fc_compute(const mn_layer_t *L, uint32_t k, uint32_t b)
 static void run_fc(const mn_layer_t *L)
 {
     dwait(dma_in(L->in, BUF(L, S_FX), L->cin));
+#if !defined(__riscv_xcvalu)   /* the offset-binary weights' correction */
     const int8_t *x = BUF(L, S_FX);   /* sum of the inputs of every row tile, for the offset */
     for (uint32_t r = 0; r * MN_SIZE < L->cin; r++) {
         int32_t xs = 0;
@@ -772,6 +836,7 @@ static void run_fc(const mn_layer_t *L)
             xs += x[i];
         job.xsum[r] = xs;
     }
+#endif
     pipeline(L, L->nchunks, fc_load, fc_compute, fc_store);
 }
 
