@@ -20,15 +20,18 @@ PAPER = {"CORES": (1.0, 1.0), "HYBRID": (4.6, 3.4), "IMA+DW": (11.5, 9.5),
          "IMA-DW cjob16": (2.27, None), "IMA-DW cjob8": (1.23, None)}
 
 
-def run(spec: bottleneck.Spec, mapping: str, group: int, clock_hz: float):
-    elf, net, golden = bottleneck.build(spec, mapping, group)
+ISAS = ("rv32imc", "corev")
+
+
+def run(spec: bottleneck.Spec, mapping: str, group: int, clock_hz: float, isa: str):
+    elf, net, golden = bottleneck.build(spec, mapping, group, isa=isa)
     cfg = Config().replace(ima={"arrays": 3}, cluster={"clock_hz": clock_hz})
     cl = Cluster(cfg).load(elf)
     r = cl.run()
     final = golden["add"] if spec.residual else golden["project"]
     got = cl.read_array("bn_out", np.int8, final.size).reshape(final.shape)
-    if not np.array_equal(got, final):
-        raise SystemExit(f"{mapping}: output differs from the numpy reference")
+    if r.exit_code != 0 or not np.array_equal(got, final):
+        raise SystemExit(f"{mapping} ({isa}): output differs from the numpy reference ({r.output.strip()})")
     m = cl.markers()
     stages = [m[i + 1].cycle - m[i].cycle for i in range(4)]
     energy = EnergyModel().breakdown(region_activity(m[0], m[4], cfg.cluster.cores))
@@ -49,20 +52,31 @@ def main() -> None:
     clock = args.clock_mhz * 1e6
     print(f"Bottleneck {spec.h}x{spec.w}x{spec.cin}, expansion {spec.expansion} ({spec.hidden} channels), "
           f"output {spec.cout}, stride {spec.stride}, residual {spec.residual}; clock {args.clock_mhz:g} MHz")
-    print("every mapping's output equals the numpy reference byte for byte")
-    hdr = (f"{'mapping':<14} {'cycles':>9} {'time us':>8} {'speed-up':>8} {'paper':>6} {'energy uJ':>9} "
-           f"{'eff. ratio':>10} {'paper':>6}  MAC/cycle: {'expand':>6} {'dw':>6} {'project':>7}")
+    print("every mapping's output equals the numpy reference byte for byte, on both core variants;")
+    print("ratios are against CORES on the same core variant (rv32imc: GCC, plain kernels; corev: clang-22,")
+    print("the CORE-V kernels); MAC/cycle of the corev build")
+    hdr = (f"{'mapping':<14} {'cycles':>17} {'time us':>15} {'speed-up':>15} {'paper':>6} {'energy uJ':>15} "
+           f"{'eff. ratio':>15} {'paper':>6}  MAC/cycle: {'expand':>6} {'dw':>6} {'project':>7}")
+    sub = (f"{'':<14} {'rv32imc':>8} {'corev':>8} {'rv32imc':>7} {'corev':>7} {'rv32imc':>7} {'corev':>7} {'':>6} "
+           f"{'rv32imc':>7} {'corev':>7} {'rv32imc':>7} {'corev':>7}")
     print(hdr)
-    base = None
+    print(sub)
+    base = {}
     for label, mapping, group in ROWS:
-        cycles, stages, joules, macs, _ = run(spec, mapping, group, clock)
-        if base is None:
-            base = (cycles, joules)
-        speed, eff = base[0] / cycles, base[1] / joules
+        res = {isa: run(spec, mapping, group, clock, isa) for isa in ISAS}
+        for isa in ISAS:
+            base.setdefault(isa, (res[isa][0], res[isa][2]))
+        cyc = [res[i][0] for i in ISAS]
+        us = [c / clock * 1e6 for c in cyc]
+        speed = [base[i][0] / res[i][0] for i in ISAS]
+        uj = [res[i][2] * 1e6 for i in ISAS]
+        eff = [base[i][1] / res[i][2] for i in ISAS]
         ps, pe = PAPER[label]
+        _, stages, _, macs, _ = res["corev"]
         mpc = [macs["expand"] / stages[0], macs["dw"] / stages[1], macs["project"] / stages[2]]
-        print(f"{label:<14} {cycles:>9} {cycles / clock * 1e6:>8.1f} {speed:>7.2f}x {ps:>5}x {joules * 1e6:>9.2f} "
-              f"{eff:>9.2f}x {(str(pe) + 'x') if pe else '-':>6}  {'':11}{mpc[0]:>6.2f} {mpc[1]:>6.2f} {mpc[2]:>7.2f}")
+        print(f"{label:<14} {cyc[0]:>8} {cyc[1]:>8} {us[0]:>7.1f} {us[1]:>7.1f} {speed[0]:>6.2f}x {speed[1]:>6.2f}x "
+              f"{ps:>5}x {uj[0]:>7.2f} {uj[1]:>7.2f} {eff[0]:>6.2f}x {eff[1]:>6.2f}x "
+              f"{(str(pe) + 'x') if pe else '-':>6}  {'':11}{mpc[0]:>6.2f} {mpc[1]:>6.2f} {mpc[2]:>7.2f}")
 
 
 if __name__ == "__main__":

@@ -146,9 +146,12 @@ def generate(spec: Spec, out_dir: Path, seed: int = 0) -> tuple[network.Network,
 
 
 def build(spec: Spec, mapping: str, group: int = 16, seed: int = 0,
-          out_root: Path | None = None) -> tuple[Path, network.Network, dict[str, np.ndarray]]:
+          out_root: Path | None = None, isa: str = "corev") -> tuple[Path, network.Network, dict[str, np.ndarray]]:
     """Generates the data and builds firmware/bottleneck for one mapping; returns the ELF,
-    the network and the golden outputs."""
+    the network and the golden outputs. isa: the cores' build, "corev" (clang-22, the CORE-V
+    kernels) or "rv32imc" (GCC, the plain kernels)."""
+    if isa not in firmware.ISAS:
+        raise ConfigError(f"unknown core ISA {isa!r} (known: {', '.join(firmware.ISAS)})")
     if mapping not in MAPPINGS:
         raise ConfigError(f"unknown bottleneck mapping {mapping!r} (known: {', '.join(MAPPINGS)})")
     if group not in (8, 16):
@@ -164,6 +167,6 @@ def build(spec: Spec, mapping: str, group: int = 16, seed: int = 0,
             shutil.copy2(f, src / f.name)
     net, golden = generate(spec, src, seed)
     suffix = mapping.lower() + (f"{group}" if mapping == "IMA_IMA" else "")
-    elf = firmware.build_program(src, out_root / f"bottleneck-{tag}-{suffix}.elf",
-                                 defines={"MAPPING": MAPPINGS[mapping], "DW_GROUP": group})
+    elf = firmware.build_program(src, out_root / f"bottleneck-{tag}-{suffix}-{isa}.elf",
+                                 defines={"MAPPING": MAPPINGS[mapping], "DW_GROUP": group}, isa=isa)
     return elf, net, golden

@@ -8,8 +8,8 @@ from iss.errors import ConfigError
 MAPPINGS = [("CORES", 16), ("HYBRID", 16), ("IMA_DW", 16), ("IMA_IMA", 16), ("IMA_IMA", 8)]
 
 
-def run_mapping(spec, mapping, group):
-    elf, net, golden = bottleneck.build(spec, mapping, group)
+def run_mapping(spec, mapping, group, isa="corev"):
+    elf, net, golden = bottleneck.build(spec, mapping, group, isa=isa)
     cl = Cluster(Config().replace(ima={"arrays": 3})).load(elf)
     r = cl.run()
     assert r.exit_code == 0, r.output
@@ -43,6 +43,14 @@ def test_other_shapes_every_mapping_is_bit_exact(spec, mapping, group):
     check_outputs(cl, spec, golden)
 
 
+@pytest.mark.parametrize("mapping", ["CORES", "HYBRID"])
+def test_rv32imc_cores_give_the_same_bytes(mapping):
+    """The plain RV32IMC kernels (GCC build) beside the CORE-V ones of the tests above."""
+    spec = bottleneck.Spec(9, 7, 8, 3, 8, 1)
+    cl, r, _, golden = run_mapping(spec, mapping, 16, isa="rv32imc")
+    check_outputs(cl, spec, golden)
+
+
 def test_ima_adc_range_reproduces_the_rounding_shift():
     rng = np.random.default_rng(0)
     for s in range(0, 12):
@@ -58,3 +66,5 @@ def test_shapes_beyond_the_hardware_are_refused_at_build_time():
         bottleneck.build(bottleneck.Spec(56, 56, 32, 6, 32), "IMA_DW")
     with pytest.raises(ConfigError, match="unknown bottleneck mapping 'GPU'"):
         bottleneck.build(bottleneck.Spec(), "GPU")
+    with pytest.raises(ConfigError, match="unknown core ISA 'rv64gc'"):
+        bottleneck.build(bottleneck.Spec(), "CORES", isa="rv64gc")
