@@ -202,3 +202,39 @@ def test_other_bad_options_are_refused(tmp_path):
     with pytest.raises(ConfigError, match="image .* has shape"):
         np.save(tmp_path / "img.npy", np.zeros((10, 10, 3), np.int8))
         mobilenet.generate(mobilenet.Options(image=str(tmp_path / "img.npy"), **SMALL), tmp_path / "src")
+
+
+@pytest.mark.parametrize("mapping", list(mobilenet.MAPPINGS))
+def test_rv32imc_build_is_bit_exact(mapping):
+    """The GCC build (plain kernels, offset-binary classifier) beside the CORE-V default."""
+    b = mobilenet.build(mobilenet.Options(mapping=mapping, isa="rv32imc", **SMALL), out_root=OUT)
+    inf, cl = mobilenet.run(b)
+    outs = mobilenet.read_outputs(cl, b)
+    assert {n for n, g in b.golden.items() if n in outs and not np.array_equal(outs[n], g)} == set()
+    assert inf.printed_checksum == mobilenet.checksum(b.golden["fc"].ravel())
+
+
+def test_bad_isa_and_classifier_shape_are_refused(tmp_path):
+    with pytest.raises(ConfigError, match="unknown core ISA 'rv64gc' for MobileNetV2"):
+        mobilenet.generate(mobilenet.Options(isa="rv64gc", **SMALL), tmp_path / "src")
+    from types import SimpleNamespace
+    fc = SimpleNamespace(name="fc", kind="fc", in_shape=(1, 1, 1284), out_shape=(1, 1, 1000))
+    with pytest.raises(ConfigError, match="fc: 1284 inputs; the CORE-V classifier kernel takes a multiple of 8"):
+        mobilenet._plan_fc(fc, 400_000, 8, 8, 256, "corev")
+    assert mobilenet._plan_fc(fc, 400_000, 8, 8, 256, "rv32imc").nchunks >= 1
+
+
+def test_corev_classifier_words_hold_the_weights():
+    """fc_words' CORE-V layout decoded as the firmware does: (w << 4) & 0xF0F0F0F0 and w & 0xF0F0F0F0."""
+    rng = np.random.default_rng(3)
+    w = rng.integers(-7, 8, size=(24, 13))
+    words = mobilenet.fc_words(w, "corev").reshape(2, 3, 8)            # [group][octet][output]
+    for g in range(2):
+        for j in range(3):
+            for k in range(8):
+                v = int(words[g, j, k])
+                lo = np.array([(v << 4) >> (8 * b) & 0xF0 for b in range(4)], np.uint8).view(np.int8) // 16
+                hi = np.array([v >> (8 * b) & 0xF0 for b in range(4)], np.uint8).view(np.int8) // 16
+                o = 8 * g + k
+                want = w[8 * j:8 * j + 8, o] if o < 13 else np.zeros(8)
+                assert list(lo) + list(hi) == list(want), (g, j, k)
