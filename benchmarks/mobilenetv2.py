@@ -2,7 +2,7 @@
 accelerator + 8 cores) and the all-software baseline, with the per-layer report.
 
     .venv/bin/python benchmarks/mobilenetv2.py [--resolution 224] [--width 1.0] [--seed 0]
-        [--weights FILE.npz] [--image FILE.npy] [--no-baseline] [--out build/report]
+        [--weights FILE.npz] [--image FILE.npy] [--isa corev|rv32imc] [--no-baseline] [--out build/report]
         [--set section.key=value ...]
 
 Builds both firmware variants (firmware/mobilenetv2, iss/mobilenet.py), runs them, checks the
@@ -10,7 +10,9 @@ classifier's output against the numpy golden model byte for byte, and prints and
 (CSV and PNG under --out) the per-layer table: where each layer ran, MACs, cycles, time at the
 cluster clock, MAC/cycle, energy (iss.energy.EnergyModel on the activity between the layer's
 markers) and the DMA time hidden behind computation or exposed; then the totals beside the
-paper's figures. Prints the simulation wall time and speed of every run.
+paper's figures. Prints the simulation wall time and speed of every run. --isa chooses the cores'
+build for both runs: corev (default; clang-22 with the CORE-V kernels, as the paper's XpulpV2
+cores run PULP-NN) or rv32imc (GCC, the plain kernels).
 """
 from __future__ import annotations
 
@@ -98,6 +100,8 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--weights", help=".npz weights (docs/mobilenetv2.md); default: seeded")
     ap.add_argument("--image", help=".npy int8 HxWx3 input; default: seeded")
+    ap.add_argument("--isa", choices=("corev", "rv32imc"), default="corev",
+                    help="the cores' build for both runs (default: corev, the CORE-V kernels)")
     ap.add_argument("--no-baseline", action="store_true", help="skip the all-software baseline")
     ap.add_argument("--out", type=Path, default=ROOT / "build" / "report")
     ap.add_argument("--set", action="append", default=[], help="config override section.key=value")
@@ -105,12 +109,12 @@ def main() -> int:
     args = ap.parse_args()
 
     wall0 = time.perf_counter()
-    base = dict(resolution=args.resolution, width=args.width, seed=args.seed, weights=args.weights, image=args.image)
+    base = dict(resolution=args.resolution, width=args.width, seed=args.seed, weights=args.weights, image=args.image, isa=args.isa)
     opts = mobilenet.Options(mapping="HETERO", **base)
     try:
         cfg = make_config(opts, args.set)
         print(f"host: {platform.processor() or platform.machine()}, {os.cpu_count()} cpus, "
-              f"Python {platform.python_version()}")
+              f"Python {platform.python_version()}; cores: {args.isa} build")
         het_b, het = run_one(opts, cfg, "heterogeneous", args.trace)
         sw = sw_b = None
         if not args.no_baseline:
@@ -211,7 +215,7 @@ def main() -> int:
 
     # ---- files ----
     args.out.mkdir(parents=True, exist_ok=True)
-    tag = f"mobilenetv2-{args.resolution}-{args.width:g}"
+    tag = f"mobilenetv2-{args.resolution}-{args.width:g}" + ("" if args.isa == "corev" else f"-{args.isa}")
     with open(args.out / f"{tag}-layers.csv", "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
