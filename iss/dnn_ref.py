@@ -44,6 +44,21 @@ def pointwise_ima(x: np.ndarray, w: np.ndarray, adc_low: int, adc_high: int) -> 
     return ima_ref.adc(sums, adc_low, adc_high).astype(np.int8).reshape(*x.shape[:-1], -1)
 
 
+def conv3x3_ima(x: np.ndarray, w: np.ndarray, adc_low: int, adc_high: int, stride: int = 1,
+                pad: int = 1) -> np.ndarray:
+    """A 3x3 convolution as one IMA array computes it (the cores' iss_conv3x3): x int8 [H, W, C],
+    w in [-7, 7] [9 C, Cout] with rows in (ky, kx, c) order, zero padding -> int8 [OH, OW, Cout]
+    through the ADC (ima_ref.adc) of the whole window's sum."""
+    x = np.asarray(x, dtype=np.int64)
+    h, wd, c = x.shape
+    xp = np.zeros((h + 2 * pad, wd + 2 * pad, c), dtype=np.int64)
+    xp[pad:pad + h, pad:pad + wd] = x
+    oh, ow = (h + 2 * pad - 3) // stride + 1, (wd + 2 * pad - 3) // stride + 1
+    cols = np.concatenate([xp[ky:ky + stride * (oh - 1) + 1:stride, kx:kx + stride * (ow - 1) + 1:stride]
+                           for ky in range(3) for kx in range(3)], axis=-1)
+    return pointwise_ima(cols, w, adc_low, adc_high)
+
+
 def residual_add(a: np.ndarray, b: np.ndarray, shift: int = 0) -> np.ndarray:
     """Residual add with requantization (the cores' iss_residual_add): a, b int8 of the same
     shape -> int8 clip(rounding_shift(a + b, shift)), shift 0-31."""

@@ -82,6 +82,26 @@ void iss_pw_pack_words(const uint32_t *words, uint32_t cin, uint32_t cout, int32
 void iss_pointwise(const int8_t *in, int8_t *out, const int32_t *packed, uint32_t npix, uint32_t cin,
                    uint32_t cout, int32_t adc_low, int32_t adc_high);
 
+/* ---- standard 3x3 convolution with the IMA's semantics ---- */
+
+/* in int8 [h][w][cin] -> out int8 [oh][ow][cout], oh = (h + 2 pad - 3) / stride + 1: out[p][o] =
+ * iss_adc(sum over the window's 9 x cin inputs, (ky, kx, c) order, of x * w[.][o]), zero
+ * padding, stride 1 or 2, pad 0 or 1: the IMA's result when the 9 x cin weight rows fit one
+ * array (dnn_ref.conv3x3_ima). packed: iss_pw_pack of w int8 [9 cin][cout] in [-7, 7]. scratch
+ * (word-aligned for speed) holds the windows of a band of output rows: at least
+ * ISS_CONV3X3_SCRATCH(w, cin, stride, pad, 1) bytes (asserted); more rows, fewer bands. Any
+ * team size; ends with a barrier. */
+#if defined(__riscv_xcvalu)
+#define ISS_CONV3X3_WINDOW(cin) ((9 * (cin) + 3) / 4 * 4)    /* a whole number of quads */
+#else
+#define ISS_CONV3X3_WINDOW(cin) (9 * (cin))
+#endif
+#define ISS_CONV3X3_SCRATCH(w, cin, stride, pad, rows) \
+    ((rows) * (((w) + 2 * (pad) - 3) / (stride) + 1) * ISS_CONV3X3_WINDOW(cin))
+void iss_conv3x3(const int8_t *in, int8_t *out, const int32_t *packed, uint32_t h, uint32_t w, uint32_t cin,
+                 uint32_t cout, uint32_t stride, uint32_t pad, int32_t adc_low, int32_t adc_high, int8_t *scratch,
+                 uint32_t scratch_bytes);
+
 /* ---- depthwise 3x3 convolution with the depthwise accelerator's semantics ---- */
 
 /* in int8 [h][width][c], w int8 [3][3][c], bias int32 [c] or NULL, out int8 [oh][ow][c] with
