@@ -262,7 +262,8 @@ def _plan_conv(l, tiles, sw: bool, budget: int, bpc: int, isa: str) -> LayerPlan
             b.add(n, (s * (r - 1) + 3) * (w + 2) * cin)
         for n in ("O0", "O1"):
             b.add(n, r * wo * cout)
-        b.add("IC", r * wo * 9 * cin if sw else 0)
+        window = -(-9 * cin // 4) * 4 if isa == "corev" else 9 * cin   # ISS_CONV3X3_WINDOW
+        b.add("IC", r * wo * window if sw else 0)
         b.add("XS", 0)
         b.add("OS", r * wo * max(t.cols for t in tiles) if sw and len(tiles) > 1 else 0)
         b.add("PK", sum(_packed_bytes(t, isa) for t in tiles) if sw else 0)
