@@ -1,10 +1,175 @@
 /*
  * Element-wise kernels and layout marshaling for the cores (docs/kernels.md): the residual add
- * with requantization, HWC <-> CHW transposes.
+ * with requantization, the global average pool, HWC <-> CHW transposes.
  */
+#include <assert.h>
 #include "iss_kernels.h"
 
-/* ---- residual add ---- */
+#if defined(__riscv_xcvalu)
+/* ---- residual add, CORE-V: 4 outputs a word in byte lanes ---- */
+#include "iss_simd.h"
+
+/* out[i] = clip8((a[i] + b[i] + round) >> shift) for i in [first, last), a byte at a time. */
+static void add_bytes(const int8_t *a, const int8_t *b, int8_t *out, uint32_t first, uint32_t last,
+                      uint32_t shift, int32_t round)
+{
+    for (uint32_t i = first; i < last; i++)
+        out[i] = (int8_t)ISS_CLIP((a[i] + b[i] + round) >> shift, 8);
+}
+
+/*
+ * nw words of out (word aligned; a and b may be misaligned: cv.lw reads them whole, one cycle
+ * more each on the core). Every operation stays in byte lanes, exactly (tests/
+ * test_kernels_corev_elt.py checks all 65536 pairs in NumPy), with x = a ^ b, a + b = 2 (a & b)
+ * + x = 2 (a | b) - x:
+ *   shift 0:  clip8(a + b) = min(max(a, -128 - min(b, 0)), 127 - max(b, 0)) + b  (no wrap)
+ *   shift 1:  (a + b + 1) >> 1 = (a | b) - (x >> 1)
+ *   2..8:     t = (a + b) >> 1 = (a & b) + (x >> 1); y = t >> (shift - 2); out = (y + 1) >> 1
+ *             = y - (y >> 1)  (the rounding shift of t by shift - 1)
+ *   >= 9:     0: a + b + 2^(shift-1) is in [0, 254 + 2^(shift-1)], inside [0, 2^shift)
+ * Two words an iteration of a hardware loop, so that no loaded value is used by the next
+ * instruction: 14 (shift 1) or 20 instructions for 8 outputs.
+ */
+static void add_words(const int8_t *a, const int8_t *b, int8_t *out, uint32_t nw, uint32_t shift)
+{
+    uint32_t pairs = nw / 2;
+    const int8_t *pa = a, *pb = b;
+    int8_t *po = out;
+    uint32_t x0, y0, x1, y1, t0, t1, u0, u1;
+    if (shift >= 9) {
+        /* four stores an iteration (a loop body has at least 3 instructions) */
+        uint32_t quads = nw / 4;
+        if (quads)
+            __asm__ volatile(
+                ISS_HWLP_BEGIN
+                ISS_CV_SETUP(0, %[n], 1f)
+                "cv.sw zero, (%[po]), 4\n"
+                "cv.sw zero, (%[po]), 4\n"
+                "cv.sw zero, (%[po]), 4\n"
+                "cv.sw zero, (%[po]), 4\n"
+                "1:\n"
+                ISS_HWLP_END
+                : [po] "+r"(po) : [n] "r"(quads) : "memory");
+        for (uint32_t i = 4 * quads; i < nw; i++)
+            ((uint32_t *)out)[i] = 0;
+        return;
+    }
+    if (pairs && shift == 0) {
+        uint32_t c80 = 0x80808080u, c7f = 0x7F7F7F7Fu;
+        __asm__ volatile(
+            ISS_HWLP_BEGIN
+            ISS_CV_SETUP(0, %[n], 1f)
+            "cv.lw %[x0], (%[pa]), 4\n"
+            "cv.lw %[y0], (%[pb]), 4\n"
+            "cv.lw %[x1], (%[pa]), 4\n"
+            "cv.lw %[y1], (%[pb]), 4\n"
+            "cv.min.sci.b %[t0], %[y0], 0\n"
+            "cv.max.sci.b %[u0], %[y0], 0\n"
+            "cv.min.sci.b %[t1], %[y1], 0\n"
+            "cv.max.sci.b %[u1], %[y1], 0\n"
+            "cv.sub.b %[t0], %[c80], %[t0]\n"       /* lowest a: -128 - min(b, 0) */
+            "xor %[u0], %[u0], %[c7f]\n"            /* highest a: 127 - max(b, 0) */
+            "cv.sub.b %[t1], %[c80], %[t1]\n"
+            "xor %[u1], %[u1], %[c7f]\n"
+            "cv.max.b %[x0], %[x0], %[t0]\n"
+            "cv.max.b %[x1], %[x1], %[t1]\n"
+            "cv.min.b %[x0], %[x0], %[u0]\n"
+            "cv.min.b %[x1], %[x1], %[u1]\n"
+            "cv.add.b %[x0], %[x0], %[y0]\n"
+            "cv.add.b %[x1], %[x1], %[y1]\n"
+            "cv.sw %[x0], (%[po]), 4\n"
+            "cv.sw %[x1], (%[po]), 4\n"
+            "1:\n"
+            ISS_HWLP_END
+            : [pa] "+r"(pa), [pb] "+r"(pb), [po] "+r"(po), [x0] "=&r"(x0), [y0] "=&r"(y0), [x1] "=&r"(x1),
+              [y1] "=&r"(y1), [t0] "=&r"(t0), [t1] "=&r"(t1), [u0] "=&r"(u0), [u1] "=&r"(u1)
+            : [n] "r"(pairs), [c80] "r"(c80), [c7f] "r"(c7f)
+            : "memory");
+    } else if (pairs && shift == 1) {
+        __asm__ volatile(
+            ISS_HWLP_BEGIN
+            ISS_CV_SETUP(0, %[n], 1f)
+            "cv.lw %[x0], (%[pa]), 4\n"
+            "cv.lw %[y0], (%[pb]), 4\n"
+            "cv.lw %[x1], (%[pa]), 4\n"
+            "cv.lw %[y1], (%[pb]), 4\n"
+            "xor %[t0], %[x0], %[y0]\n"
+            "or %[x0], %[x0], %[y0]\n"
+            "xor %[t1], %[x1], %[y1]\n"
+            "or %[x1], %[x1], %[y1]\n"
+            "cv.sra.sci.b %[t0], %[t0], 1\n"
+            "cv.sra.sci.b %[t1], %[t1], 1\n"
+            "cv.sub.b %[x0], %[x0], %[t0]\n"
+            "cv.sub.b %[x1], %[x1], %[t1]\n"
+            "cv.sw %[x0], (%[po]), 4\n"
+            "cv.sw %[x1], (%[po]), 4\n"
+            "1:\n"
+            ISS_HWLP_END
+            : [pa] "+r"(pa), [pb] "+r"(pb), [po] "+r"(po), [x0] "=&r"(x0), [y0] "=&r"(y0), [x1] "=&r"(x1),
+              [y1] "=&r"(y1), [t0] "=&r"(t0), [t1] "=&r"(t1)
+            : [n] "r"(pairs)
+            : "memory");
+    } else if (pairs) {
+        uint32_t k = shift - 2;
+        __asm__ volatile(
+            ISS_HWLP_BEGIN
+            ISS_CV_SETUP(0, %[n], 1f)
+            "cv.lw %[x0], (%[pa]), 4\n"
+            "cv.lw %[y0], (%[pb]), 4\n"
+            "cv.lw %[x1], (%[pa]), 4\n"
+            "cv.lw %[y1], (%[pb]), 4\n"
+            "xor %[t0], %[x0], %[y0]\n"
+            "and %[x0], %[x0], %[y0]\n"
+            "xor %[t1], %[x1], %[y1]\n"
+            "and %[x1], %[x1], %[y1]\n"
+            "cv.sra.sci.b %[t0], %[t0], 1\n"
+            "cv.sra.sci.b %[t1], %[t1], 1\n"
+            "cv.add.b %[x0], %[x0], %[t0]\n"        /* t = (a + b) >> 1 */
+            "cv.add.b %[x1], %[x1], %[t1]\n"
+            "cv.sra.sc.b %[x0], %[x0], %[k]\n"      /* y = t >> (shift - 2) */
+            "cv.sra.sc.b %[x1], %[x1], %[k]\n"
+            "cv.sra.sci.b %[t0], %[x0], 1\n"
+            "cv.sra.sci.b %[t1], %[x1], 1\n"
+            "cv.sub.b %[x0], %[x0], %[t0]\n"        /* y - (y >> 1) */
+            "cv.sub.b %[x1], %[x1], %[t1]\n"
+            "cv.sw %[x0], (%[po]), 4\n"
+            "cv.sw %[x1], (%[po]), 4\n"
+            "1:\n"
+            ISS_HWLP_END
+            : [pa] "+r"(pa), [pb] "+r"(pb), [po] "+r"(po), [x0] "=&r"(x0), [y0] "=&r"(y0), [x1] "=&r"(x1),
+              [y1] "=&r"(y1), [t0] "=&r"(t0), [t1] "=&r"(t1)
+            : [n] "r"(pairs), [k] "r"(k)
+            : "memory");
+    }
+    (void)u0;
+    (void)u1;
+    if (nw & 1)     /* the last word, bytewise */
+        add_bytes(a, b, out, 8 * pairs, 8 * pairs + 4, shift, shift ? (int32_t)1 << (shift - 1) : 0);
+}
+
+void iss_residual_add(const int8_t *a, const int8_t *b, int8_t *out, uint32_t n, uint32_t shift)
+{
+    assert(shift <= 31 && "iss_residual_add: shift must be 0-31");
+    unsigned core = iss_core_id(), nb = iss_team_size();
+    int32_t round = shift ? (int32_t)1 << (shift - 1) : 0;
+    /* words of out, sliced (no two cores write one word); the bytes before the first (core 0)
+     * and after the last (the last core) one at a time */
+    uint32_t head = (0u - (uint32_t)out) & 3, first, last;
+    if (head > n)
+        head = n;
+    uint32_t nw = (n - head) / 4;
+    iss_slice(nw, core, nb, &first, &last);
+    if (core == 0)
+        add_bytes(a, b, out, 0, head, shift, round);
+    if (core == nb - 1)
+        add_bytes(a, b, out, head + 4 * nw, n, shift, round);
+    uint32_t i = head + 4 * first;
+    add_words(a + i, b + i, out + i, last - first, shift);
+    iss_barrier();
+}
+
+#else
+/* ---- residual add, RV32IMC ---- */
 
 /* v clipped to int8 (out of line: the common case is a not-taken branch). */
 static __attribute__((noinline, cold)) int32_t clip8_slow(int32_t v)
@@ -91,6 +256,7 @@ static void add_words(const uint32_t *a, const uint32_t *b, uint32_t *out, uint3
 
 void iss_residual_add(const int8_t *a, const int8_t *b, int8_t *out, uint32_t n, uint32_t shift)
 {
+    assert(shift <= 31 && "iss_residual_add: shift must be 0-31");
     uint32_t first, last;
     /* slices of whole words, so that every core sees the same alignment */
     iss_slice((n + 3) / 4, iss_core_id(), iss_team_size(), &first, &last);
@@ -111,6 +277,7 @@ void iss_residual_add(const int8_t *a, const int8_t *b, int8_t *out, uint32_t n,
     }
     iss_barrier();
 }
+#endif
 
 /* ---- HWC <-> CHW ---- */
 
