@@ -279,6 +279,178 @@ void iss_residual_add(const int8_t *a, const int8_t *b, int8_t *out, uint32_t n,
 }
 #endif
 
+/* ---- global average pool ---- */
+
+/* The largest hw of iss_avgpool_mean's 32-bit multiply (below). */
+#define ISS_AVGPOOL_SMALL_HW 90u
+
+#if defined(__riscv_xcvalu)
+/* Channels 4q..4q+3 (p = in + 4q, pixel stride c): one cv.sdotsp.b per channel and pixel
+ * against the lane selector 1 << (8 lane), 32-bit sums that never overflow (|sum| <= 128 npix):
+ * 5 instructions for 4 bytes, two pixels an iteration so that each load is used 2 or more
+ * instructions later. The word may be misaligned (c % 4 != 0): one cycle more on the core. */
+static void pool_quad(const int8_t *p, int32_t *sum, uint32_t npix, uint32_t c, int first_chunk)
+{
+    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    if (!first_chunk) {
+        s0 = sum[0]; s1 = sum[1]; s2 = sum[2]; s3 = sum[3];
+    }
+    const uint32_t e0 = 1, e1 = 1u << 8, e2 = 1u << 16, e3 = 1u << 24;
+    uint32_t pairs = npix / 2, v, w;
+    if (pairs)
+        __asm__ volatile(
+            ISS_HWLP_BEGIN
+            ISS_CV_SETUP(0, %[n], 1f)
+            "cv.lw %[v], (%[p]), %[c]\n"
+            "cv.lw %[w], (%[p]), %[c]\n"
+            "cv.sdotsp.b %[s0], %[v], %[e0]\n"
+            "cv.sdotsp.b %[s1], %[v], %[e1]\n"
+            "cv.sdotsp.b %[s2], %[v], %[e2]\n"
+            "cv.sdotsp.b %[s3], %[v], %[e3]\n"
+            "cv.sdotsp.b %[s0], %[w], %[e0]\n"
+            "cv.sdotsp.b %[s1], %[w], %[e1]\n"
+            "cv.sdotsp.b %[s2], %[w], %[e2]\n"
+            "cv.sdotsp.b %[s3], %[w], %[e3]\n"
+            "1:\n"
+            ISS_HWLP_END
+            : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [p] "+r"(p), [v] "=&r"(v),
+              [w] "=&r"(w)
+            : [n] "r"(pairs), [c] "r"(c), [e0] "r"(e0), [e1] "r"(e1), [e2] "r"(e2), [e3] "r"(e3)
+            : "memory");
+    if (npix & 1) {
+        v4s x = iss_v4s_load(p);
+        s0 = iss_sdotsp_b(s0, x, ISS_V4S(e0));
+        s1 = iss_sdotsp_b(s1, x, ISS_V4S(e1));
+        s2 = iss_sdotsp_b(s2, x, ISS_V4S(e2));
+        s3 = iss_sdotsp_b(s3, x, ISS_V4S(e3));
+    }
+    sum[0] = s0; sum[1] = s1; sum[2] = s2; sum[3] = s3;
+}
+
+/* One channel (the last c % 4): post-increment byte loads, 2 instructions a pixel. */
+static void pool_channel(const int8_t *p, int32_t *sum, uint32_t npix, uint32_t c, int first_chunk)
+{
+    int32_t s = first_chunk ? 0 : *sum, x, y;
+    uint32_t pairs = npix / 2;
+    if (pairs)
+        __asm__ volatile(
+            ISS_HWLP_BEGIN
+            ISS_CV_SETUP(0, %[n], 1f)
+            "cv.lb %[x], (%[p]), %[c]\n"
+            "cv.lb %[y], (%[p]), %[c]\n"
+            "add %[s], %[s], %[x]\n"
+            "add %[s], %[s], %[y]\n"
+            "1:\n"
+            ISS_HWLP_END
+            : [s] "+r"(s), [p] "+r"(p), [x] "=&r"(x), [y] "=&r"(y)
+            : [n] "r"(pairs), [c] "r"(c)
+            : "memory");
+    if (npix & 1)
+        s += *p;
+    *sum = s;
+}
+
+void iss_avgpool_sum(const int8_t *in, int32_t *sum, uint32_t npix, uint32_t c, int first_chunk)
+{
+    assert(c > 0 && "iss_avgpool_sum: c must be > 0");
+    /* work units: the c / 4 channel quads, then the c % 4 single channels */
+    uint32_t nq = c / 4, first, last;
+    iss_slice(nq + c % 4, iss_core_id(), iss_team_size(), &first, &last);
+    for (uint32_t u = first; u < last; u++) {
+        uint32_t ch = u < nq ? 4 * u : 3 * nq + u;
+        if (u < nq)
+            pool_quad(in + ch, sum + ch, npix, c, first_chunk);
+        else
+            pool_channel(in + ch, sum + ch, npix, c, first_chunk);
+    }
+    iss_barrier();
+}
+
+#else
+/* Channels 4q..4q+3 of word-aligned pixels (c % 4 == 0): even and odd bytes summed as unsigned
+ * values in 16-bit lanes and the sign bits in byte lanes (signed = unsigned - 256 x
+ * negatives), flushed every 255 pixels, before a lane can overflow. */
+static void pool_quad(const uint32_t *p, int32_t *sq, uint32_t npix, uint32_t stride)
+{
+    for (uint32_t p0 = 0; p0 < npix; p0 += 255) {
+        uint32_t e = 0, o = 0, ng = 0, pe = npix - p0 < 255 ? npix : p0 + 255;
+        for (uint32_t i = p0; i < pe; i++) {
+            uint32_t v = p[i * stride];
+            e += v & 0x00FF00FFu;
+            o += (v >> 8) & 0x00FF00FFu;
+            ng += (v >> 7) & 0x01010101u;
+        }
+        sq[0] += (int32_t)(e & 0xFFFF) - 256 * (int32_t)(ng & 0xFF);
+        sq[1] += (int32_t)(o & 0xFFFF) - 256 * (int32_t)((ng >> 8) & 0xFF);
+        sq[2] += (int32_t)(e >> 16) - 256 * (int32_t)((ng >> 16) & 0xFF);
+        sq[3] += (int32_t)(o >> 16) - 256 * (int32_t)(ng >> 24);
+    }
+}
+
+void iss_avgpool_sum(const int8_t *in, int32_t *sum, uint32_t npix, uint32_t c, int first_chunk)
+{
+    assert(c > 0 && "iss_avgpool_sum: c must be > 0");
+    uint32_t first, last;
+    if ((c & 3) == 0 && ((uint32_t)in & 3) == 0) {
+        iss_slice(c / 4, iss_core_id(), iss_team_size(), &first, &last);
+        for (uint32_t q = first; q < last; q++) {
+            int32_t *sq = sum + 4 * q;
+            if (first_chunk)
+                sq[0] = sq[1] = sq[2] = sq[3] = 0;
+            pool_quad((const uint32_t *)in + q, sq, npix, c / 4);
+        }
+    } else {
+        iss_slice(c, iss_core_id(), iss_team_size(), &first, &last);
+        for (uint32_t ch = first; ch < last; ch++) {
+            int32_t s = first_chunk ? 0 : sum[ch];
+            for (uint32_t p = 0; p < npix; p++)
+                s += in[p * c + ch];
+            sum[ch] = s;
+        }
+    }
+    iss_barrier();
+}
+#endif
+
+/*
+ * floor((2 s + hw) / (2 hw)) = floor(n / d) - 128 with n = 2 s + 257 hw in [hw, 511 hw] (s in
+ * [-128 hw, 127 hw]) and d = 2 hw, by a multiply instead of a division (35 cycles): with
+ * m = ceil(2^k / d), e = m d - 2^k < d, n m / 2^k = n / d + n e / (d 2^k), which has the floor
+ * of n / d whenever n e < 2^k.
+ *   hw <= 90 (7x7 = 49 in MobileNetV2): k = 23, n e < 511 hw (2 hw - 1) < 2^23 and n m < 2^32:
+ *     one 32-bit mul (1 cycle).
+ *   larger hw <= 2^22: n < 2^31, k = 31 + l, l = ceil(log2 d) (Granlund and Montgomery,
+ *     theorem 4.2: e < d <= 2^l), m < 2^32: mulhu (5 cycles), then >> (l - 1).
+ * tests/test_kernels_corev_elt.py checks both against the division for every n of many hw.
+ */
+void iss_avgpool_mean(const int32_t *sum, int8_t *out, uint32_t c, uint32_t hw)
+{
+    assert(c > 0 && "iss_avgpool_mean: c must be > 0");
+    assert(hw > 0 && hw <= (1u << 22) && "iss_avgpool_mean: hw must be 1 to 2^22 pixels");
+    uint32_t d = 2 * hw, k = 257 * hw, first, last;
+    iss_slice(c, iss_core_id(), iss_team_size(), &first, &last);
+    if (hw <= ISS_AVGPOOL_SMALL_HW) {
+        uint32_t m = ((1u << 23) + d - 1) / d;
+        uint32_t ch = first;
+        for (; ch + 2 <= last; ch += 2) {       /* two a time: no load-use stall */
+            uint32_t n0 = 2 * (uint32_t)sum[ch] + k, n1 = 2 * (uint32_t)sum[ch + 1] + k;
+            out[ch] = (int8_t)(((n0 * m) >> 23) - 128);
+            out[ch + 1] = (int8_t)(((n1 * m) >> 23) - 128);
+        }
+        if (ch < last)
+            out[ch] = (int8_t)(((2 * (uint32_t)sum[ch] + k) * m >> 23) - 128);
+    } else {
+        uint32_t l = 32 - (uint32_t)__builtin_clz(d - 1);
+        uint32_t m = (uint32_t)(((1ull << (31 + l)) + d - 1) / d);
+        for (uint32_t ch = first; ch < last; ch++) {
+            uint32_t n = 2 * (uint32_t)sum[ch] + k;
+            uint32_t q = (uint32_t)(((uint64_t)n * m) >> 32) >> (l - 1);
+            out[ch] = (int8_t)(q - 128);
+        }
+    }
+    iss_barrier();
+}
+
 /* ---- HWC <-> CHW ---- */
 
 /* dst[j * dst_step + i] = src[i * src_step + j] for i in [i0, i1), j in [j0, j1) (a 2-D
