@@ -16,7 +16,8 @@
  *   iss_fork(8, layer, NULL);
  *
  * Tensors are int8 HWC ([H][W][C], channels innermost) unless a name says CHW. Buffers may be
- * in the TCDM or L2 (L2 accesses cost l2_latency more each).
+ * in the TCDM or L2 (L2 accesses cost l2_latency more each). The element-wise and pooling
+ * kernels assert their arguments (shift <= 31, c > 0, ...) before writing anything.
  */
 #ifndef ISS_KERNELS_H
 #define ISS_KERNELS_H
