@@ -1,8 +1,9 @@
-"""MAC/cycle of the software int8 kernels on 8 cores, CORE-V build beside RV32IMC build.
+"""MAC/cycle of the software int8 kernels on 8 cores, CORE-V build beside RV32IMC build; for
+the residual add output elements/cycle and for the average pool input bytes/cycle.
 
     .venv/bin/python benchmarks/kernels.py [--quick]
 
-Each kernel runs in its test firmware (firmware/kern_pw, firmware/kern_dw) on layer shapes of
+Each kernel runs in its test firmware (firmware/kern_pw, kern_dw, kern_add, kern_pool) on layer shapes of
 the Bottleneck and MobileNetV2, built twice: with GCC for rv32imc and with clang-22 for corev
 (runtime/iss_kernels_*.c pick their CORE-V version where they have one; otherwise it is the same
 C code compiled by clang with the CORE-V extensions). Cycles are the simulated cycles of the
@@ -36,18 +37,32 @@ DEPTHWISE = [
     ("depthwise 14x14x384 3x3 s1 (MobileNetV2 b7)", dict(H=14, W=14, C=384, STRIDE=1, PAD=1, DWA=0)),
     ("depthwise 28x28x144 3x3 s2 (MobileNetV2 b3)", dict(H=28, W=28, C=144, STRIDE=2, PAD=1, DWA=0)),
 ]
+# the add's three word loops: shift 1, shift 0 (saturating), shift 2-8
+ADD = [
+    ("add 28x28x32 shift 1 (Bottleneck)", dict(N=28 * 28 * 32, SHIFT=1)),
+    ("add 28x28x32 shift 0", dict(N=28 * 28 * 32, SHIFT=0)),
+    ("add 28x28x32 shift 4", dict(N=28 * 28 * 32, SHIFT=4)),
+    ("add 14x14x96 shift 1 (MobileNetV2 b11-b12)", dict(N=14 * 14 * 96, SHIFT=1)),
+]
+POOL = [
+    ("avgpool 7x7x1280 (MobileNetV2)", dict(H=7, W=7, C=1280)),
+]
 
 
 def run(program: str, isa: str, defines: dict) -> tuple[int, int]:
-    """(kernel cycles, MACs) printed by the firmware."""
+    """(kernel cycles, work) printed by the firmware: MACs, elements (add) or input bytes (pool)."""
     suffix = "-".join(f"{k}{v}" for k, v in sorted(defines.items()))
     elf = firmware.build_program(firmware.FIRMWARE_DIR / program, BUILD / f"{program}-{suffix}-{isa}.elf",
                                  defines=defines, isa=isa)
     r = Cluster().load(elf).run()
     if r.exit_code != 0:
         raise SystemExit(f"{program} {defines} ({isa}) failed: {r.output}")
-    m = re.search(r"kernel (\d+) cycles, (\d+) MACs", r.output) or re.search(r": (\d+) cycles, (\d+) MACs", r.output)
-    return int(m.group(1)), int(m.group(2))
+    m = (re.search(r"kernel (\d+) cycles, (\d+) (?:MACs|input bytes)", r.output)
+         or re.search(r": (\d+) cycles, (\d+) MACs", r.output))
+    if m:
+        return int(m.group(1)), int(m.group(2))
+    m = re.search(r"residual add (\d+) .*: (\d+) cycles", r.output)
+    return int(m.group(2)), int(m.group(1))
 
 
 def main() -> None:
@@ -58,12 +73,16 @@ def main() -> None:
     print("8 cores, default cycle model; MAC/cycle = MACs / simulated cycles of the kernel call")
     print(f"{'kernel and shape':<52} {'rv32imc':>9} {'corev':>9}  reference")
     for program, shapes, ref in (("kern_pw", POINTWISE, "PULP-NN ~15, target >= 14"),
-                                 ("kern_dw", DEPTHWISE, "target >= 4")):
+                                 ("kern_dw", DEPTHWISE, "target >= 4"),
+                                 ("kern_add", ADD, "output elements/cycle"),
+                                 ("kern_pool", POOL, "input bytes/cycle")):
+        if program == "kern_add":
+            print(f"{'element-wise and pooling (unit in the last column)':<52} {'rv32imc':>9} {'corev':>9}")
         for label, defines in (shapes[:1] if args.quick else shapes):
             rates = []
             for isa in ("rv32imc", "corev"):
-                cycles, macs = run(program, isa, defines)
-                rates.append(macs / cycles)
+                cycles, work = run(program, isa, defines)
+                rates.append(work / cycles)
             print(f"{label:<52} {rates[0]:9.2f} {rates[1]:9.2f}  {ref}")
 
 

@@ -66,6 +66,16 @@ def residual_add(a: np.ndarray, b: np.ndarray, shift: int = 0) -> np.ndarray:
     return np.clip(rounding_shift(s, shift), -128, 127).astype(np.int8)
 
 
+def avgpool(x: np.ndarray) -> np.ndarray:
+    """Global average pooling (the cores' iss_avgpool_sum + iss_avgpool_mean): x int8 [H, W, C]
+    -> int8 [C] = floor((2 s + hw) / (2 hw)), s the channel's sum over the hw = H W pixels (the
+    mean rounded half up; always in [-128, 127])."""
+    x = np.asarray(x)
+    hw = x.shape[0] * x.shape[1]
+    s = x.astype(np.int64).reshape(hw, -1).sum(axis=0)
+    return np.floor_divide(2 * s + hw, 2 * hw).astype(np.int8)
+
+
 def hwc_to_chw(x: np.ndarray) -> np.ndarray:
     """x [H, W, C] -> [C, H, W] (the cores' iss_hwc_to_chw: a transpose, no arithmetic)."""
     return np.ascontiguousarray(np.asarray(x).transpose(2, 0, 1))

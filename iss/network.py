@@ -10,7 +10,7 @@ Integer semantics, the same on every mapping (docs/mobilenetv2.md):
   (what a multi-array IMA plus a digital adder computes).
 - depthwise 3x3 uses int8 weights, int32 bias, a rounding shift, ReLU (dnn_ref.depthwise3x3).
 - residual add: clip(rounding_shift(a + b, shift)) (dnn_ref.residual_add).
-- average pool: rounding mean over the pixels, int8.
+- average pool: rounding mean over the pixels, int8 (dnn_ref.avgpool).
 - the classifier is a pointwise layer on the pooled vector.
 """
 from __future__ import annotations
@@ -264,11 +264,9 @@ def forward(net: Network, x: np.ndarray, size: int = 256, calibrate: bool = Fals
             b = acts[l.src2]
             if calibrate:
                 l.shift = _calibrate_shift(a.astype(np.int64) + b)
-            out = np.clip(dnn_ref.rounding_shift(a.astype(np.int64) + b, l.shift), -128, 127).astype(np.int8)
+            out = dnn_ref.residual_add(a, b, l.shift)
         elif l.kind == "pool":
-            hw = a.shape[0] * a.shape[1]
-            s = a.astype(np.int64).reshape(hw, -1).sum(axis=0)
-            out = np.floor_divide(2 * s + hw, 2 * hw).astype(np.int8).reshape(l.out_shape)
+            out = dnn_ref.avgpool(a).reshape(l.out_shape)
         else:
             raise ValueError(f"unknown layer kind {l.kind}")
         acts[l.name] = out

@@ -2,7 +2,7 @@
  * iss_residual_add (runtime/include/iss_kernels.h) on CORES cores: out = clip8(round_shift(a + b,
  * SHIFT)) over N elements, with a, b, out at byte offsets OA, OB, OO from word-aligned buffers
  * (the word path needs equal alignments). Data from gen.h (seeds 21, 22); the test reads
- * buf_o + OO.
+ * buf_o + OO, or with ALIAS=1 (out = a) buf_a + OA.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -28,6 +28,9 @@
 #ifndef OO
 #define OO 0
 #endif
+#ifndef ALIAS
+#define ALIAS 0
+#endif
 
 int8_t buf_a[N + 4] __attribute__((aligned(4)));
 int8_t buf_b[N + 4] __attribute__((aligned(4)));
@@ -43,7 +46,7 @@ static void run(void *arg)
     gen_i8(buf_b + OB, first, last, 22);
     iss_barrier();
     uint32_t t0 = iss_cycles();
-    iss_residual_add(buf_a + OA, buf_b + OB, buf_o + OO, N, SHIFT);
+    iss_residual_add(buf_a + OA, buf_b + OB, ALIAS ? buf_a + OA : buf_o + OO, N, SHIFT);
     uint32_t t1 = iss_cycles();
     if (iss_core_id() == 0)
         kernel_cycles = t1 - t0;

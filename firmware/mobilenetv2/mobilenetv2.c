@@ -614,60 +614,16 @@ static int pool_store(const mn_layer_t *L, uint32_t k, uint32_t b)
     return k + 1 == L->nchunks ? dma_out(L->out, BUF(L, S_POUT), L->cout) : -1;
 }
 
-/* Sums per channel over the chunk's pixels. 4 channels a word when they are word aligned: the
- * even and odd bytes are summed as unsigned values in 16-bit lanes and the sign bits in byte
- * lanes (signed = unsigned - 256 x negatives), flushed every 255 pixels. */
+/* The chunk's pixels summed per channel into S_SUM (set by the first chunk); after the last
+ * one, the rounding mean (runtime/iss_kernels_eltwise.c, dnn_ref.avgpool). */
 static void pool_fork(void *arg)
 {
     (void)arg;
     const mn_layer_t *L = job.L;
-    uint32_t c = L->cin, first, last, np = job.n;
     int32_t *sum = (int32_t *)BUF(L, S_SUM);
-    int8_t *out = BUF(L, S_POUT);
-    if (job.k == 0) {
-        my_slice(c, &first, &last);
-        for (uint32_t ch = first; ch < last; ch++)
-            sum[ch] = 0;
-    }
-    if ((c & 3) == 0 && ((uint32_t)job.x & 3) == 0) {
-        my_slice(c / 4, &first, &last);
-        for (uint32_t q = first; q < last; q++) {
-            const uint32_t *p = (const uint32_t *)job.x + q;
-            int32_t *sq = sum + 4 * q;
-            for (uint32_t p0 = 0; p0 < np; p0 += 255) {
-                uint32_t e = 0, o = 0, ng = 0, pe = min_u(np, p0 + 255);
-                for (uint32_t i = p0; i < pe; i++) {
-                    uint32_t v = p[i * (c / 4)];
-                    e += v & 0x00FF00FFu;
-                    o += (v >> 8) & 0x00FF00FFu;
-                    ng += (v >> 7) & 0x01010101u;
-                }
-                sq[0] += (int32_t)(e & 0xFFFF) - 256 * (int32_t)(ng & 0xFF);
-                sq[1] += (int32_t)(o & 0xFFFF) - 256 * (int32_t)((ng >> 8) & 0xFF);
-                sq[2] += (int32_t)(e >> 16) - 256 * (int32_t)((ng >> 16) & 0xFF);
-                sq[3] += (int32_t)(o >> 16) - 256 * (int32_t)(ng >> 24);
-            }
-        }
-    } else {
-        my_slice(c, &first, &last);
-        for (uint32_t ch = first; ch < last; ch++) {
-            int32_t s = sum[ch];
-            for (uint32_t p = 0; p < np; p++)
-                s += job.x[p * c + ch];
-            sum[ch] = s;
-        }
-    }
-    if (job.k + 1 == L->nchunks) {   /* rounding mean: floor((2 s + hw) / (2 hw)) */
-        iss_barrier();
-        my_slice(c, &first, &last);
-        int32_t hw = (int32_t)(L->h * L->w), den = 2 * hw;
-        for (uint32_t ch = first; ch < last; ch++) {
-            int32_t num = 2 * sum[ch] + hw, q = num / den;
-            if (num % den && num < 0)
-                q--;
-            out[ch] = (int8_t)q;
-        }
-    }
+    iss_avgpool_sum(job.x, sum, job.n, L->cin, job.k == 0);
+    if (job.k + 1 == L->nchunks)
+        iss_avgpool_mean(sum, BUF(L, S_POUT), L->cin, L->h * L->w);
 }
 
 static void pool_compute(const mn_layer_t *L, uint32_t k, uint32_t b)

@@ -16,7 +16,8 @@
  *   iss_fork(8, layer, NULL);
  *
  * Tensors are int8 HWC ([H][W][C], channels innermost) unless a name says CHW. Buffers may be
- * in the TCDM or L2 (L2 accesses cost l2_latency more each).
+ * in the TCDM or L2 (L2 accesses cost l2_latency more each). The element-wise and pooling
+ * kernels assert their arguments (shift <= 31, c > 0, ...) before writing anything.
  */
 #ifndef ISS_KERNELS_H
 #define ISS_KERNELS_H
@@ -113,8 +114,21 @@ void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int3
 /* ---- element-wise ---- */
 
 /* out[i] = clip8((a[i] + b[i] + 2^(shift-1)) >> shift) (no rounding term for shift 0), i < n,
- * shift 0-31 (dnn_ref.residual_add). out may be a or b. */
+ * shift 0-31 (dnn_ref.residual_add). out may be a or b; any alignment of each (CORE-V builds
+ * are fastest with a, b and out at the same offset in a word). */
 void iss_residual_add(const int8_t *a, const int8_t *b, int8_t *out, uint32_t n, uint32_t shift);
+
+/* ---- global average pooling (dnn_ref.avgpool) ---- */
+
+/* Adds the per-channel sums of npix pixels of in int8 [npix][c] (HWC) into sum int32 [c];
+ * first_chunk != 0: sum is set, not added to. A pool over h*w pixels in chunks (as DMA brings
+ * them) is one call per chunk, then iss_avgpool_mean. Any npix (the sums are exact up to 2^24
+ * pixels), any alignment of in; c > 0. */
+void iss_avgpool_sum(const int8_t *in, int32_t *sum, uint32_t npix, uint32_t c, int first_chunk);
+
+/* out[ch] = floor((2 sum[ch] + hw) / (2 hw)) (the mean rounded half up), ch < c, for sums of hw
+ * int8 values each (|sum| <= 128 hw; other sums give unspecified bytes); 1 <= hw <= 2^22. */
+void iss_avgpool_mean(const int32_t *sum, int8_t *out, uint32_t c, uint32_t hw);
 
 /* out int8 [c][h*w] = transpose of in int8 [h*w][c] (dnn_ref.hwc_to_chw); out must not overlap in. */
 void iss_hwc_to_chw(const int8_t *in, int8_t *out, uint32_t h, uint32_t w, uint32_t c);
