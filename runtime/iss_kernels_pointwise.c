@@ -154,16 +154,18 @@ struct adc32 {
 
 static void adc32_init(struct adc32 *c, int32_t low, int32_t high)
 {
-    adc_init(&c->a, low, high);
-    uint32_t span = c->a.span;
+    uint32_t span = (uint32_t)low + (uint32_t)high;
     c->fast32 = 0;
     c->mul = 0;
     c->add = (1u << 23) + (1u << 31);
-    if (!c->a.fast)
+    if (span > (1u << 22)) {
+        adc_init(&c->a, low, high);
         return;
-    uint64_t big = 255ull << 24;
-    uint32_t A = (uint32_t)((big + span - 1) / span);
-    uint64_t e = (uint64_t)A * span - big;
+    }
+    /* 32-bit arithmetic only (255 * 2^24 < 2^32, e < span): no 64-bit division on the way */
+    uint32_t big = 255u << 24;
+    uint32_t A = (big - 1) / span + 1;
+    uint32_t e = A * span - big;
     uint32_t h = 255, r = span;
     while (r) {
         uint32_t t = h % r;
@@ -173,6 +175,15 @@ static void adc32_init(struct adc32 *c, int32_t low, int32_t high)
     uint32_t m = (span / h) % 2 ? h : 2 * h;
     c->fast32 = 2ull * span * e < ((uint64_t)m << 24);
     c->mul = A;
+    if (c->fast32) {    /* adc_init without its 64-bit division for the mulhu magic */
+        c->a.nlow = -low;
+        c->a.high = high;
+        c->a.span = span;
+        c->a.fast = 1;
+        c->a.magic = c->a.sh = 0;
+    } else {
+        adc_init(&c->a, low, high);
+    }
 }
 
 static inline int8_t adc32_out(const struct adc32 *c, int32_t s, uint32_t k510)
@@ -309,6 +320,12 @@ static void pw_small(const int8_t *xa, int8_t *oa, const int32_t *packed, uint32
                      uint32_t cin, uint32_t cout, const struct adc32 *c)
 {
     uint32_t quads = (cin + 3) / 4, whole = cin / 4, rest = cin % 4, k510 = k510_reg();
+    /* the ADC's constants in locals: the asm statements' memory clobber would reload them from *c */
+    const int fast32 = c->fast32;
+    const int32_t nlow = c->a.nlow, span = (int32_t)c->a.span;
+    const uint32_t mul = c->mul, add = c->add;
+#define PW_OUT(s) (fast32 ? (int8_t)(((uint32_t)iss_clipu((int32_t)((uint32_t)(s) - (uint32_t)nlow), span) * mul + add) >> 24) \
+                          : adc32_out(c, (s), k510))
     const int8_t *xb = xa + cin;
     int8_t *ob = oa + cout;
     for (uint32_t g = g0; g < g1; g++) {
@@ -374,21 +391,20 @@ static void pw_small(const int8_t *xa, int8_t *oa, const int32_t *packed, uint32
         }
         int8_t *qa = oa + 4 * g, *qb = ob + 4 * g;
         if (4 * g + 4 <= cout) {
-            qa[0] = adc32_out(c, a0, k510); qa[1] = adc32_out(c, a1, k510);
-            qa[2] = adc32_out(c, a2, k510); qa[3] = adc32_out(c, a3, k510);
+            qa[0] = PW_OUT(a0); qa[1] = PW_OUT(a1); qa[2] = PW_OUT(a2); qa[3] = PW_OUT(a3);
             if (np > 1) {
-                qb[0] = adc32_out(c, b0, k510); qb[1] = adc32_out(c, b1, k510);
-                qb[2] = adc32_out(c, b2, k510); qb[3] = adc32_out(c, b3, k510);
+                qb[0] = PW_OUT(b0); qb[1] = PW_OUT(b1); qb[2] = PW_OUT(b2); qb[3] = PW_OUT(b3);
             }
             continue;
         }
         int32_t sa[4] = {a0, a1, a2, a3}, sb[4] = {b0, b1, b2, b3};
         for (uint32_t i = 0; 4 * g + i < cout; i++) {
-            qa[i] = adc32_out(c, sa[i], k510);
+            qa[i] = PW_OUT(sa[i]);
             if (np > 1)
-                qb[i] = adc32_out(c, sb[i], k510);
+                qb[i] = PW_OUT(sb[i]);
         }
     }
+#undef PW_OUT
 }
 
 /* Work: pixels sliced over the team, or, when there are few (fewer than 2 per core: a
