@@ -324,8 +324,10 @@ static void pw_small(const int8_t *xa, int8_t *oa, const int32_t *packed, uint32
     const int fast32 = c->fast32;
     const int32_t nlow = c->a.nlow, span = (int32_t)c->a.span;
     const uint32_t mul = c->mul, add = c->add;
+    const struct adc a = c->a;
+    const int fast = a.fast;
 #define PW_OUT(s) (fast32 ? (int8_t)(((uint32_t)iss_clipu((int32_t)((uint32_t)(s) - (uint32_t)nlow), span) * mul + add) >> 24) \
-                          : adc32_out(c, (s), k510))
+                   : fast ? adc_fast(&a, (s), k510) : adc_slow(&a, (s)))
     const int8_t *xb = xa + cin;
     int8_t *ob = oa + cout;
     for (uint32_t g = g0; g < g1; g++) {
