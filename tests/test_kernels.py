@@ -57,7 +57,7 @@ def test_pointwise_matches_the_ima_reference(fw, h, w, cin, cout, low, high, cor
     assert np.array_equal(cl.read_array("adc_probe_out", np.int8, 13), ima_ref.adc(probe, low, high))
 
 
-# CORE-V builds (cv.sdotsp.b, 2 pixels x 4 outputs): odd shapes, input counts with and without a
+# CORE-V builds (cv.sdotsp.b; 4 x 4 tiles in assembly, 2 x 4 and 1 x 4 in C): odd shapes, input counts with and without a
 # tail of 1-3, 1, 2, 3 and 8 cores
 PW_COREV = [
     (5, 7, 20, 13, 3000, 2500, 8),
