@@ -185,10 +185,11 @@ def _too_small(layer: str, what: str, need: int, budget: int) -> ConfigError:
                        f"the tables and the runtime)")
 
 
-def _packed_bytes(t: tilepack.Tile, isa: str) -> int:
-    """The software pointwise kernel's packed weights of a tile (ISS_PW_PACKED_WORDS of the build)."""
+def _packed_bytes(t: tilepack.Tile, isa: str = "rv32imc") -> int:
+    """The software pointwise kernel's packed weights of a tile (iss_pw_packed_words): RV32IMC
+    groups of 8 outputs, 4 words per input; CORE-V int8 quads of inputs, outputs padded to 4."""
     if isa == "corev":
-        return 4 * (-(-t.cols // 4) * 4) * -(-t.rows // 4)
+        return -(-t.cols // 4) * 4 * -(-t.rows // 4) * 4
     return -(-t.cols // 8) * t.rows * 16
 
 

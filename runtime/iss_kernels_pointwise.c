@@ -90,6 +90,14 @@ int8_t iss_adc(int32_t s, int32_t adc_low, int32_t adc_high)
 /* ---- CORE-V: 4 int8 MACs per cv.sdotsp.b ---- */
 #include "iss_simd.h"
 
+/* Layout (iss_kernels.h): group g = outputs 4g..4g+3, quad k = inputs 4k..4k+3; the group's four
+ * words of one quad are adjacent, so one pointer walks the weights quad after quad and group
+ * after group: packed[(g * quads + k) * 4 + j] = w[4k..4k+3][4g + j]. */
+static inline uint32_t pw_index(uint32_t o, uint32_t k, uint32_t quads)
+{
+    return ((o / 4) * quads + k) * 4 + o % 4;
+}
+
 void iss_pw_pack(const int8_t *w, uint32_t cin, uint32_t cout, int32_t *packed)
 {
     uint32_t quads = (cin + 3) / 4, outs = (cout + 3) / 4 * 4, first, last;
@@ -102,7 +110,7 @@ void iss_pw_pack(const int8_t *w, uint32_t cin, uint32_t cout, int32_t *packed)
                 int8_t b = i < cin && o < cout ? w[i * cout + o] : 0;
                 word |= (uint32_t)(uint8_t)b << (8 * j);
             }
-            packed[o * quads + k] = (int32_t)word;
+            packed[pw_index(o, k, quads)] = (int32_t)word;
         }
     iss_barrier();
 }
@@ -124,15 +132,174 @@ void iss_pw_pack_words(const uint32_t *words, uint32_t cin, uint32_t cout, int32
             uint32_t word = 0;
             for (uint32_t j = 0; j < 4 && 4 * k + j < cin; j++)
                 word |= (uint32_t)(uint8_t)plot_weight(words, cout, 4 * k + j, o) << (8 * j);
-            packed[o * quads + k] = (int32_t)word;
+            packed[pw_index(o, k, quads)] = (int32_t)word;
         }
     iss_barrier();
 }
 
-static inline int8_t pw_adc(const struct adc *a, int32_t s, uint32_t k510)
+/* The ADC with one 32-bit mul (1 cycle; mulhu takes 5). With t = clip(s + L, 0, span),
+ * q = floor((510 t + span) / (2 span)) = floor(255 t / span + 1/2). With A = ceil(255 * 2^24 /
+ * span) and e = A span - 255 * 2^24 (0 <= e < span), (t A + 2^23) / 2^24 = 255 t / span + 1/2
+ * + t e / (2^24 span). The fraction of 255 t / span + 1/2 is r / (2 span), r = (510 t + span)
+ * mod 2 span, and r = span (mod 2h) for h = gcd(255, span), so 2 span - r >= m = 2h if span / h
+ * is even, else h: the floor is exact for all 0 <= t <= span when 2 span e < 2^24 m (always for
+ * span <= 2896; tests/test_kernels.py checks the bound exhaustively). Adding 2^31 flips bit 31
+ * only, so the top byte of v = t A + 2^23 + 2^31 is the output byte q - 128 itself. Spans that
+ * miss the bound take adc_fast (mulhu) or, above 2^22, adc_slow. */
+struct adc32 {
+    struct adc a;
+    int fast32;
+    uint32_t mul, add;
+};
+
+static void adc32_init(struct adc32 *c, int32_t low, int32_t high)
 {
-    return a->fast ? adc_fast(a, s, k510) : adc_slow(a, s);
+    uint32_t span = (uint32_t)low + (uint32_t)high;
+    c->fast32 = 0;
+    c->mul = 0;
+    c->add = (1u << 23) + (1u << 31);
+    if (span > (1u << 22)) {
+        adc_init(&c->a, low, high);
+        return;
+    }
+    /* 32-bit arithmetic only (255 * 2^24 < 2^32, e < span): no 64-bit division on the way */
+    uint32_t big = 255u << 24;
+    uint32_t A = (big - 1) / span + 1;
+    uint32_t e = A * span - big;
+    uint32_t h = 255, r = span;
+    while (r) {
+        uint32_t t = h % r;
+        h = r;
+        r = t;
+    }
+    uint32_t m = (span / h) % 2 ? h : 2 * h;
+    c->fast32 = 2ull * span * e < ((uint64_t)m << 24);
+    c->mul = A;
+    if (c->fast32) {    /* adc_init without its 64-bit division for the mulhu magic */
+        c->a.nlow = -low;
+        c->a.high = high;
+        c->a.span = span;
+        c->a.fast = 1;
+        c->a.magic = c->a.sh = 0;
+    } else {
+        adc_init(&c->a, low, high);
+    }
 }
+
+static inline int8_t adc32_out(const struct adc32 *c, int32_t s, uint32_t k510)
+{
+    if (c->fast32) {
+        uint32_t t = (uint32_t)iss_clipu((int32_t)((uint32_t)s - (uint32_t)c->a.nlow), (int32_t)c->a.span);
+        return (int8_t)((t * c->mul + c->add) >> 24);
+    }
+    return c->a.fast ? adc_fast(&c->a, s, k510) : adc_slow(&c->a, s);
+}
+
+/* ---- the main tile: 4 pixels x 4 outputs, in assembly ---- */
+
+/* Constants of pw4x4, at these offsets. */
+struct pw4x4_args {
+    int32_t low;        /*  0: L, where the sums start (the ADC clips s + L to [0, span]) */
+    uint32_t quads;     /*  4: cin / 4 */
+    uint32_t span;      /*  8 */
+    uint32_t mul, add;  /* 12, 16: struct adc32 */
+    uint32_t shuf;      /* 20: cv.shuffle2.b selector: byte 0 <- rd's byte 3, byte 1 <- rs1's byte 3 */
+    uint32_t cout;      /* 24: output row stride */
+    uint32_t cin;       /* 28: input row stride, a multiple of 4 */
+};
+
+/* Pixels x, x + cin, x + 2 cin, x + 3 cin times `groups` (> 0) whole groups of the weights w
+ * (quads > 0), outputs to o (row stride cout), group after group. Per input quad 4 + 4 loads and
+ * 16 cv.sdotsp.b: 64 MACs in 24 cycles (every loaded value is used 2 or more instructions
+ * later). Per group the 16 sums go through the ADC in place (cv.clipur, mul, add: the output
+ * byte is the top byte), then two cv.shuffle2.b and a cv.pack gather a pixel's 4 bytes for one
+ * sw. Both loops are hardware loops (groups: loop 1, quads: loop 0), so no branch at all.
+ * Registers: the sums of pixel p, output j in s(4p + j) for p < 3 and a(4 + j) for p = 3;
+ * inputs t0-t3; weights t4, t5; a0 pixel 0's input pointer, a1-a3 = cin, 2 cin, 3 cin (pixels 1-3
+ * by reg-reg loads, so a single pointer to reset per group); t6 the weight pointer; ra the
+ * group's output pointer. All 28 are taken in loop 0: the constants are reloaded from the frame. */
+void pw4x4(const int8_t *x, int8_t *o, const int32_t *w, uint32_t groups, const struct pw4x4_args *k);
+#define PW_ALL16(op, b)                                                                          \
+    op " s0, s0, " b "\n" op " s1, s1, " b "\n" op " s2, s2, " b "\n" op " s3, s3, " b "\n"      \
+    op " s4, s4, " b "\n" op " s5, s5, " b "\n" op " s6, s6, " b "\n" op " s7, s7, " b "\n"      \
+    op " s8, s8, " b "\n" op " s9, s9, " b "\n" op " s10, s10, " b "\n" op " s11, s11, " b "\n"  \
+    op " a4, a4, " b "\n" op " a5, a5, " b "\n" op " a6, a6, " b "\n" op " a7, a7, " b "\n"
+__asm__(
+    "    .pushsection .text.pw4x4,\"ax\",@progbits\n"
+    "    .globl pw4x4\n"
+    "    .type pw4x4, @function\n"
+    ISS_HWLP_BEGIN
+    "pw4x4:\n"
+    "    addi sp, sp, -96\n"
+    "    sw ra, 0(sp)\n    sw s0, 4(sp)\n    sw s1, 8(sp)\n    sw s2, 12(sp)\n"
+    "    sw s3, 16(sp)\n   sw s4, 20(sp)\n   sw s5, 24(sp)\n   sw s6, 28(sp)\n"
+    "    sw s7, 32(sp)\n   sw s8, 36(sp)\n   sw s9, 40(sp)\n   sw s10, 44(sp)\n"
+    "    sw s11, 48(sp)\n"
+    /* the frame's constants: 52 L, 56 quads, 60 span, 64 mul, 68 add, 72 shuf, 76 cout, 80 x */
+    "    lw t0, 0(a4)\n    lw t1, 4(a4)\n    lw t2, 8(a4)\n    lw t3, 12(a4)\n"
+    "    sw t0, 52(sp)\n   sw t1, 56(sp)\n   sw t2, 60(sp)\n   sw t3, 64(sp)\n"
+    "    lw t0, 16(a4)\n   lw t1, 20(a4)\n   lw t2, 24(a4)\n   lw t3, 28(a4)\n"
+    "    sw t0, 68(sp)\n   sw t1, 72(sp)\n   sw t2, 76(sp)\n   sw a0, 80(sp)\n"
+    "    mv ra, a1\n"
+    "    mv t6, a2\n"
+    "    mv t5, a3\n"
+    "    mv a1, t3\n"
+    "    add a2, t3, t3\n"
+    "    add a3, a2, t3\n"
+    ISS_CV_SETUP(1, t5, 9f)
+    "    lw t4, 52(sp)\n"
+    "    lw t5, 56(sp)\n"
+    "    lw a0, 80(sp)\n"
+    "    mv s0, t4\n    mv s1, t4\n    mv s2, t4\n    mv s3, t4\n"
+    "    mv s4, t4\n    mv s5, t4\n    mv s6, t4\n    mv s7, t4\n"
+    "    mv s8, t4\n    mv s9, t4\n    mv s10, t4\n   mv s11, t4\n"
+    "    mv a4, t4\n    mv a5, t4\n    mv a6, t4\n    mv a7, t4\n"
+    ISS_CV_SETUP(0, t5, 1f)
+    "    cv.lw t1, a1(a0)\n"
+    "    cv.lw t2, a2(a0)\n"
+    "    cv.lw t3, a3(a0)\n"
+    "    cv.lw t0, (a0), 4\n"
+    "    cv.lw t4, (t6), 16\n"
+    "    lw t5, -12(t6)\n"
+    "    cv.sdotsp.b s0, t0, t4\n    cv.sdotsp.b s4, t1, t4\n"
+    "    cv.sdotsp.b s8, t2, t4\n    cv.sdotsp.b a4, t3, t4\n"
+    "    lw t4, -8(t6)\n"
+    "    cv.sdotsp.b s1, t0, t5\n    cv.sdotsp.b s5, t1, t5\n"
+    "    cv.sdotsp.b s9, t2, t5\n    cv.sdotsp.b a5, t3, t5\n"
+    "    lw t5, -4(t6)\n"
+    "    cv.sdotsp.b s2, t0, t4\n    cv.sdotsp.b s6, t1, t4\n"
+    "    cv.sdotsp.b s10, t2, t4\n   cv.sdotsp.b a6, t3, t4\n"
+    "    cv.sdotsp.b s3, t0, t5\n    cv.sdotsp.b s7, t1, t5\n"
+    "    cv.sdotsp.b s11, t2, t5\n   cv.sdotsp.b a7, t3, t5\n"
+    "1:\n"
+    "    lw t0, 60(sp)\n"
+    "    lw t1, 64(sp)\n"
+    "    lw t2, 68(sp)\n"
+    "    lw t3, 72(sp)\n"
+    "    lw t4, 76(sp)\n"
+    PW_ALL16("cv.clipur", "t0")
+    PW_ALL16("mul", "t1")
+    PW_ALL16("add", "t2")
+    "    cv.shuffle2.b s0, s1, t3\n    cv.shuffle2.b s2, s3, t3\n    cv.pack s0, s2, s0\n"
+    "    cv.shuffle2.b s4, s5, t3\n    cv.shuffle2.b s6, s7, t3\n    cv.pack s4, s6, s4\n"
+    "    cv.shuffle2.b s8, s9, t3\n    cv.shuffle2.b s10, s11, t3\n  cv.pack s8, s10, s8\n"
+    "    cv.shuffle2.b a4, a5, t3\n    cv.shuffle2.b a6, a7, t3\n    cv.pack a4, a6, a4\n"
+    "    mv t5, ra\n"
+    "    cv.sw s0, (t5), t4\n"
+    "    cv.sw s4, (t5), t4\n"
+    "    cv.sw s8, (t5), t4\n"
+    "    sw a4, 0(t5)\n"
+    "    addi ra, ra, 4\n"
+    "9:\n"
+    "    lw ra, 0(sp)\n    lw s0, 4(sp)\n    lw s1, 8(sp)\n    lw s2, 12(sp)\n"
+    "    lw s3, 16(sp)\n   lw s4, 20(sp)\n   lw s5, 24(sp)\n   lw s6, 28(sp)\n"
+    "    lw s7, 32(sp)\n   lw s8, 36(sp)\n   lw s9, 40(sp)\n   lw s10, 44(sp)\n"
+    "    lw s11, 48(sp)\n"
+    "    addi sp, sp, 96\n"
+    "    ret\n"
+    ISS_HWLP_END
+    "    .size pw4x4, .-pw4x4\n"
+    "    .popsection\n");
 
 /* The inputs after the last whole quad (cin % 4 of them) against byte j of each weight word. */
 static inline int32_t pw_tail(const int8_t *x, uint32_t n, uint32_t wq)
@@ -143,78 +310,139 @@ static inline int32_t pw_tail(const int8_t *x, uint32_t n, uint32_t wq)
     return s;
 }
 
-/* A tile is 2 pixels x 4 outputs: per input quad 2 + 4 loads (post-increment) and 8
- * cv.sdotsp.b for 32 MACs; input quads are loaded whole only within the pixel's row, the rest
- * (cin % 4 inputs) is a scalar tail, so no byte outside `in` is read. */
+/* ---- the other tiles, in C: 2 or 1 pixels x 4 outputs, any cin and cout ---- */
+
+/* Pixels x0 (and x1 when two) of rows x over groups [g0, g1) to rows o: a hardware loop per
+ * group over the whole input quads (2 x 4: 2 + 4 loads and 8 cv.sdotsp.b for 32 MACs; 1 x 4:
+ * 1 + 4 loads and 4 for 16), input quads loaded whole only within a pixel's row and the rest
+ * (cin % 4 inputs) as a scalar tail, so no byte outside `in` is read. */
+static void pw_small(const int8_t *xa, int8_t *oa, const int32_t *packed, uint32_t np, uint32_t g0, uint32_t g1,
+                     uint32_t cin, uint32_t cout, const struct adc32 *c)
+{
+    uint32_t quads = (cin + 3) / 4, whole = cin / 4, rest = cin % 4, k510 = k510_reg();
+    /* the ADC's constants in locals: the asm statements' memory clobber would reload them from *c */
+    const int fast32 = c->fast32;
+    const int32_t nlow = c->a.nlow, span = (int32_t)c->a.span;
+    const uint32_t mul = c->mul, add = c->add;
+    const struct adc a = c->a;
+    const int fast = a.fast;
+#define PW_OUT(s) (fast32 ? (int8_t)(((uint32_t)iss_clipu((int32_t)((uint32_t)(s) - (uint32_t)nlow), span) * mul + add) >> 24) \
+                   : fast ? adc_fast(&a, (s), k510) : adc_slow(&a, (s)))
+    const int8_t *xb = xa + cin;
+    int8_t *ob = oa + cout;
+    for (uint32_t g = g0; g < g1; g++) {
+        const int32_t *wg = packed + 4 * g * quads, *pw = wg;
+        int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+        const int8_t *pa = xa, *pb = xb;
+        uint32_t x, y, q0, q1, q2, q3;
+        if (whole && np > 1) {
+            __asm__ volatile(
+                ISS_HWLP_BEGIN
+                ISS_CV_SETUP(0, %[n], 1f)
+                "cv.lw %[x], (%[pa]), 4\n"
+                "cv.lw %[y], (%[pb]), 4\n"
+                "cv.lw %[q0], (%[pw]), 16\n"
+                "lw %[q1], -12(%[pw])\n"
+                "cv.sdotsp.b %[a0], %[x], %[q0]\n"
+                "cv.sdotsp.b %[b0], %[y], %[q0]\n"
+                "lw %[q2], -8(%[pw])\n"
+                "cv.sdotsp.b %[a1], %[x], %[q1]\n"
+                "cv.sdotsp.b %[b1], %[y], %[q1]\n"
+                "lw %[q3], -4(%[pw])\n"
+                "cv.sdotsp.b %[a2], %[x], %[q2]\n"
+                "cv.sdotsp.b %[b2], %[y], %[q2]\n"
+                "cv.sdotsp.b %[a3], %[x], %[q3]\n"
+                "cv.sdotsp.b %[b3], %[y], %[q3]\n"
+                "1:\n"
+                ISS_HWLP_END
+                : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [b0] "+r"(b0),
+                  [b1] "+r"(b1), [b2] "+r"(b2), [b3] "+r"(b3), [pa] "+r"(pa), [pb] "+r"(pb),
+                  [pw] "+r"(pw), [x] "=&r"(x), [y] "=&r"(y), [q0] "=&r"(q0), [q1] "=&r"(q1),
+                  [q2] "=&r"(q2), [q3] "=&r"(q3)
+                : [n] "r"(whole)
+                : "memory");
+        } else if (whole) {
+            __asm__ volatile(
+                ISS_HWLP_BEGIN
+                ISS_CV_SETUP(0, %[n], 1f)
+                "cv.lw %[q0], (%[pw]), 16\n"
+                "lw %[q1], -12(%[pw])\n"
+                "cv.lw %[x], (%[pa]), 4\n"
+                "lw %[q2], -8(%[pw])\n"
+                "cv.sdotsp.b %[a0], %[x], %[q0]\n"
+                "lw %[q3], -4(%[pw])\n"
+                "cv.sdotsp.b %[a1], %[x], %[q1]\n"
+                "cv.sdotsp.b %[a2], %[x], %[q2]\n"
+                "cv.sdotsp.b %[a3], %[x], %[q3]\n"
+                "1:\n"
+                ISS_HWLP_END
+                : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [pa] "+r"(pa),
+                  [pw] "+r"(pw), [x] "=&r"(x), [q0] "=&r"(q0), [q1] "=&r"(q1), [q2] "=&r"(q2),
+                  [q3] "=&r"(q3)
+                : [n] "r"(whole)
+                : "memory");
+        }
+        if (rest) {
+            const uint32_t *wt = (const uint32_t *)wg + 4 * whole;
+            a0 += pw_tail(pa, rest, wt[0]); a1 += pw_tail(pa, rest, wt[1]);
+            a2 += pw_tail(pa, rest, wt[2]); a3 += pw_tail(pa, rest, wt[3]);
+            if (np > 1) {
+                b0 += pw_tail(pb, rest, wt[0]); b1 += pw_tail(pb, rest, wt[1]);
+                b2 += pw_tail(pb, rest, wt[2]); b3 += pw_tail(pb, rest, wt[3]);
+            }
+        }
+        int8_t *qa = oa + 4 * g, *qb = ob + 4 * g;
+        if (4 * g + 4 <= cout) {
+            qa[0] = PW_OUT(a0); qa[1] = PW_OUT(a1); qa[2] = PW_OUT(a2); qa[3] = PW_OUT(a3);
+            if (np > 1) {
+                qb[0] = PW_OUT(b0); qb[1] = PW_OUT(b1); qb[2] = PW_OUT(b2); qb[3] = PW_OUT(b3);
+            }
+            continue;
+        }
+        int32_t sa[4] = {a0, a1, a2, a3}, sb[4] = {b0, b1, b2, b3};
+        for (uint32_t i = 0; 4 * g + i < cout; i++) {
+            qa[i] = PW_OUT(sa[i]);
+            if (np > 1)
+                qb[i] = PW_OUT(sb[i]);
+        }
+    }
+#undef PW_OUT
+}
+
+/* Work: pixels sliced over the team, or, when there are few (fewer than 2 per core: a
+ * classifier's single pixel, a short row), the groups of outputs, so every core has some. Each
+ * core's pixels go 4 at a time through pw4x4 when it can take them (cin % 4 == 0, the ADC's
+ * 32-bit multiply exact for the span), the rest 2 or 1 at a time through pw_small. */
 void iss_pointwise(const int8_t *in, int8_t *out, const int32_t *packed, uint32_t npix, uint32_t cin,
                    uint32_t cout, int32_t adc_low, int32_t adc_high)
 {
-    struct adc a;
-    uint32_t first, last, k510 = k510_reg();
-    uint32_t quads = (cin + 3) / 4, whole = cin / 4, rest = cin % 4, groups = (cout + 3) / 4;
-    adc_init(&a, adc_low, adc_high);
-    iss_slice(npix, iss_core_id(), iss_team_size(), &first, &last);
-    for (uint32_t p = first; p < last; p += 2) {
-        uint32_t np = last - p < 2 ? last - p : 2;
-        const int8_t *xa = in + p * cin, *xb = np > 1 ? xa + cin : xa;
-        int8_t *oa = out + p * cout, *ob = oa + cout;
-        for (uint32_t g = 0; g < groups; g++) {
-            const int32_t *w0 = packed + 4 * g * quads, *w1 = w0 + quads, *w2 = w1 + quads, *w3 = w2 + quads;
-            int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-            const int8_t *pa = xa, *pb = xb;
-            if (whole) {
-                /* a hardware loop over the input quads: 14 instructions, 32 MACs, no branch;
-                 * each loaded value is used two instructions or more later (no load-use stall) */
-                const int32_t *p0 = w0, *p1 = w1, *p2 = w2, *p3 = w3;
-                uint32_t x, y, q0, q1, q2, q3;
-                __asm__ volatile(
-                    ISS_HWLP_BEGIN
-                    ISS_CV_SETUP(0, %[n], 1f)
-                    "cv.lw %[x], (%[pa]), 4\n"
-                    "cv.lw %[y], (%[pb]), 4\n"
-                    "cv.lw %[q0], (%[p0]), 4\n"
-                    "cv.lw %[q1], (%[p1]), 4\n"
-                    "cv.lw %[q2], (%[p2]), 4\n"
-                    "cv.sdotsp.b %[a0], %[x], %[q0]\n"
-                    "cv.lw %[q3], (%[p3]), 4\n"
-                    "cv.sdotsp.b %[b0], %[y], %[q0]\n"
-                    "cv.sdotsp.b %[a1], %[x], %[q1]\n"
-                    "cv.sdotsp.b %[b1], %[y], %[q1]\n"
-                    "cv.sdotsp.b %[a2], %[x], %[q2]\n"
-                    "cv.sdotsp.b %[b2], %[y], %[q2]\n"
-                    "cv.sdotsp.b %[a3], %[x], %[q3]\n"
-                    "cv.sdotsp.b %[b3], %[y], %[q3]\n"
-                    "1:\n"
-                    ISS_HWLP_END
-                    : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [b0] "+r"(b0),
-                      [b1] "+r"(b1), [b2] "+r"(b2), [b3] "+r"(b3), [pa] "+r"(pa), [pb] "+r"(pb),
-                      [p0] "+r"(p0), [p1] "+r"(p1), [p2] "+r"(p2), [p3] "+r"(p3), [x] "=&r"(x),
-                      [y] "=&r"(y), [q0] "=&r"(q0), [q1] "=&r"(q1), [q2] "=&r"(q2), [q3] "=&r"(q3)
-                    : [n] "r"(whole)
-                    : "memory");
-            }
-            if (rest) {
-                a0 += pw_tail(pa, rest, (uint32_t)w0[whole]); b0 += pw_tail(pb, rest, (uint32_t)w0[whole]);
-                a1 += pw_tail(pa, rest, (uint32_t)w1[whole]); b1 += pw_tail(pb, rest, (uint32_t)w1[whole]);
-                a2 += pw_tail(pa, rest, (uint32_t)w2[whole]); b2 += pw_tail(pb, rest, (uint32_t)w2[whole]);
-                a3 += pw_tail(pa, rest, (uint32_t)w3[whole]); b3 += pw_tail(pb, rest, (uint32_t)w3[whole]);
-            }
-            int8_t *qa = oa + 4 * g, *qb = ob + 4 * g;
-            if (a.fast && 4 * g + 4 <= cout && np > 1) {
-                /* the common case: a whole group of two pixels */
-                qa[0] = adc_fast(&a, a0, k510); qa[1] = adc_fast(&a, a1, k510);
-                qa[2] = adc_fast(&a, a2, k510); qa[3] = adc_fast(&a, a3, k510);
-                qb[0] = adc_fast(&a, b0, k510); qb[1] = adc_fast(&a, b1, k510);
-                qb[2] = adc_fast(&a, b2, k510); qb[3] = adc_fast(&a, b3, k510);
-                continue;
-            }
-            int32_t sa[4] = {a0, a1, a2, a3}, sb[4] = {b0, b1, b2, b3};
-            for (uint32_t i = 0; i < 4 && 4 * g + i < cout; i++) {
-                qa[i] = pw_adc(&a, sa[i], k510);
-                if (np > 1)
-                    qb[i] = pw_adc(&a, sb[i], k510);
+    struct adc32 c;
+    uint32_t quads = (cin + 3) / 4, groups = (cout + 3) / 4, full = cout / 4;
+    uint32_t core = iss_core_id(), team = iss_team_size(), p0, p1, g0, g1;
+    adc32_init(&c, adc_low, adc_high);
+    if (npix < 2 * team) {
+        p0 = 0;
+        p1 = npix;
+        iss_slice(groups, core, team, &g0, &g1);
+    } else {
+        iss_slice(npix, core, team, &p0, &p1);
+        g0 = 0;
+        g1 = groups;
+    }
+    uint32_t p = p0, ga = g0, gb = g1 < full ? g1 : full;
+    if (c.fast32 && cin % 4 == 0 && cin && gb > ga) {
+        struct pw4x4_args k = {adc_low, quads, c.a.span, c.mul, c.add, 0x0703, cout, cin};
+        for (; p + 4 <= p1; p += 4) {
+            pw4x4(in + p * cin, out + p * cout + 4 * ga, packed + 4 * ga * quads, gb - ga, &k);
+            if (g1 > gb) {      /* the last group, cout % 4 outputs */
+                pw_small(in + p * cin, out + p * cout, packed, 2, gb, g1, cin, cout, &c);
+                pw_small(in + (p + 2) * cin, out + (p + 2) * cout, packed, 2, gb, g1, cin, cout, &c);
             }
         }
+    }
+    for (; p < p1; p += 2) {
+        uint32_t np = p1 - p < 2 ? p1 - p : 2;
+        pw_small(in + p * cin, out + p * cout, packed, np, g0, g1, cin, cout, &c);
     }
     iss_barrier();
 }

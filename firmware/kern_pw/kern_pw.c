@@ -33,11 +33,19 @@
 #ifndef EXTREME
 #define EXTREME 0   /* 1: inputs all -128, weights alternately -7 and 7: the largest lane sums */
 #endif
+#ifndef PACK_WORDS
+#define PACK_WORDS 0   /* 1: also pack from SUBMIT_PLOT nibble words built here into packed_words */
+#endif
 
 int8_t in[H * W * CIN];
 int8_t wt[CIN * COUT];
 int32_t packed[ISS_PW_PACKED_WORDS(CIN, COUT)];
+volatile uint32_t packed_n = ISS_PW_PACKED_WORDS(CIN, COUT);   /* for the test of iss/mobilenet.py's copy */
 int8_t out[H * W * COUT];
+#if PACK_WORDS
+uint32_t plot_words[CIN * COUT / 8];
+int32_t packed_words[ISS_PW_PACKED_WORDS(CIN, COUT)];
+#endif
 static uint32_t pack_cycles, kernel_cycles;
 
 /* iss_adc on sums around and far outside the ADC range (the test compares with ima_ref.adc). */
@@ -59,6 +67,18 @@ static void run(void *arg)
     for (uint32_t i = first; EXTREME && i < last; i++)
         wt[i] = i & 1 ? 7 : -7;
     iss_barrier();
+#if PACK_WORDS
+    /* the IMA's row of plot words: 8 weights a word, lowest nibble first (ima_ref.pack_row) */
+    iss_slice(CIN * COUT / 8, core, nb, &first, &last);
+    for (uint32_t i = first; i < last; i++) {
+        uint32_t word = 0;
+        for (uint32_t k = 0; k < 8; k++)
+            word |= ((uint32_t)wt[8 * i + k] & 15) << (4 * k);
+        plot_words[i] = word;
+    }
+    iss_barrier();
+    iss_pw_pack_words(plot_words, CIN, COUT, packed_words);
+#endif
     uint32_t t0 = iss_cycles();
     iss_pw_pack(wt, CIN, COUT, packed);
     uint32_t t1 = iss_cycles();
@@ -76,6 +96,7 @@ int main(void)
     for (unsigned i = 0; i < sizeof adc_probe_in / sizeof adc_probe_in[0]; i++)
         adc_probe_out[i] = iss_adc(adc_probe_in[i], ADC_LOW, ADC_HIGH);
     uint32_t macs = H * W * CIN * COUT;
+    (void)packed_n;     /* read: kept by the linker */
     printf("pointwise %ux%ux%u -> %u on %u cores: pack %lu cycles, kernel %lu cycles, %lu MACs, %lu.%02lu MAC/cycle\n",
            H, W, CIN, COUT, CORES, (unsigned long)pack_cycles, (unsigned long)kernel_cycles, (unsigned long)macs,
            (unsigned long)(macs / kernel_cycles), (unsigned long)(macs * 100ull / kernel_cycles % 100));

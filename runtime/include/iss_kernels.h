@@ -46,9 +46,9 @@ static inline void iss_slice(uint32_t n, unsigned core, unsigned nb, uint32_t *f
 /* ---- pointwise (1x1) convolution with the IMA's semantics ---- */
 
 #if defined(__riscv_xcvalu)
-/* CORE-V builds (cv.sdotsp.b): the weights of output o as int8 quads along the inputs,
- * packed[o * ceil(cin / 4) + k] = w[4k..4k+3][o] (missing inputs and outputs 0), outputs
- * padded to a multiple of 4. */
+/* CORE-V builds (cv.sdotsp.b): int8 quads along the inputs, the 4 outputs of a group
+ * interleaved: packed[(g * ceil(cin / 4) + k) * 4 + j] = w[4k..4k+3][4g + j] (missing inputs
+ * and outputs 0), outputs padded to a multiple of 4. */
 #define ISS_PW_PACKED_WORDS(cin, cout) ((((cout) + 3) / 4 * 4) * (((cin) + 3) / 4))
 #else
 /* Output channels per packed weight group. */
@@ -67,8 +67,9 @@ static inline uint32_t iss_pw_packed_words(uint32_t cin, uint32_t cout)
 int8_t iss_adc(int32_t s, int32_t adc_low, int32_t adc_high);
 
 /* Pack weights w int8 [cin][cout] (the IMA's crossbar layout), each in [-7, 7], into the
- * kernel's layout: group g (outputs 8g..8g+7), input i, pair k: packed[(g*cin + i)*4 + k] =
- * w[i][8g+2k] + w[i][8g+2k+1] * 65536 (missing outputs 0). Any team size; ends with a barrier. */
+ * kernel's layout (ISS_PW_PACKED_WORDS above); RV32IMC: group g (outputs 8g..8g+7), input i,
+ * pair k: packed[(g*cin + i)*4 + k] = w[i][8g+2k] + w[i][8g+2k+1] * 65536 (missing outputs 0).
+ * Any team size; ends with a barrier. */
 void iss_pw_pack(const int8_t *w, uint32_t cin, uint32_t cout, int32_t *packed);
 
 /* The same from the IMA's SUBMIT_PLOT words (docs/ima.md): words[i * cout / 8 + g], nibble k =
