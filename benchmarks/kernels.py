@@ -3,7 +3,7 @@ the residual add output elements/cycle and for the average pool input bytes/cycl
 
     .venv/bin/python benchmarks/kernels.py [--quick]
 
-Each kernel runs in its test firmware (firmware/kern_pw, kern_dw, kern_add, kern_pool) on layer shapes of
+Each kernel runs in its test firmware (firmware/kern_pw, kern_dw, kern_conv, kern_add, kern_pool) on layer shapes of
 the Bottleneck and MobileNetV2, built twice: with GCC for rv32imc and with clang-22 for corev
 (runtime/iss_kernels_*.c pick their CORE-V version where they have one; otherwise it is the same
 C code compiled by clang with the CORE-V extensions). Cycles are the simulated cycles of the
@@ -36,6 +36,10 @@ DEPTHWISE = [
     ("depthwise 28x28x192 3x3 s1 (Bottleneck)", dict(H=28, W=28, C=192, STRIDE=1, PAD=1, DWA=0)),
     ("depthwise 14x14x384 3x3 s1 (MobileNetV2 b7)", dict(H=14, W=14, C=384, STRIDE=1, PAD=1, DWA=0)),
     ("depthwise 28x28x144 3x3 s2 (MobileNetV2 b3)", dict(H=28, W=28, C=144, STRIDE=2, PAD=1, DWA=0)),
+]
+CONV = [
+    ("conv3x3 56x56x3 -> 32 s2 (MobileNetV2 conv0 class)", dict(H=56, W=56, CIN=3, COUT=32, STRIDE=2, PAD=1, BAND=4)),
+    ("conv3x3 28x28x16 -> 32 s1 (im2col, 144 inputs)", dict(H=28, W=28, CIN=16, COUT=32, STRIDE=1, PAD=1, BAND=4)),
 ]
 # the add's three word loops: shift 1, shift 0 (saturating), shift 2-8
 ADD = [
@@ -74,6 +78,7 @@ def main() -> None:
     print(f"{'kernel and shape':<52} {'rv32imc':>9} {'corev':>9}  reference")
     for program, shapes, ref in (("kern_pw", POINTWISE, "PULP-NN ~15, target >= 14"),
                                  ("kern_dw", DEPTHWISE, "target >= 4"),
+                                 ("kern_conv", CONV, "PULP-NN ~15 (im2col + pointwise)"),
                                  ("kern_add", ADD, "output elements/cycle"),
                                  ("kern_pool", POOL, "input bytes/cycle")):
         if program == "kern_add":
