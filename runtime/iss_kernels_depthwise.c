@@ -11,6 +11,377 @@
  * two-lanes trick as in the pointwise kernel: one mul per MAC.
  */
 #include "iss_kernels.h"
+#include <assert.h>
+
+/* Arguments the kernel (and the DWA) has no meaning for: a failed assert ends the run with
+ * SIGABRT (exit code 134) and prints the condition with its message. */
+static void dw_check(uint32_t h, uint32_t width, uint32_t stride, uint32_t pad, uint32_t shift)
+{
+    assert((stride == 1 || stride == 2) && "iss_depthwise3x3: stride must be 1 or 2");
+    assert(pad <= 1 && "iss_depthwise3x3: pad must be 0 or 1");
+    assert(shift <= 31 && "iss_depthwise3x3: shift must be 0-31");
+    assert(h + 2 * pad >= 3 && width + 2 * pad >= 3 && "iss_depthwise3x3: input smaller than the 3x3 window");
+    (void)h, (void)width, (void)stride, (void)pad, (void)shift;     /* NDEBUG builds */
+}
+
+/* Exact int64 output (y, x) of channel ch, for biases too large for the 32-bit rows. */
+static int8_t dw_pixel64(const int8_t *in, const int8_t *w, int64_t bias, uint32_t h, uint32_t width,
+                         uint32_t c, uint32_t stride, uint32_t pad, uint32_t shift, int32_t lo,
+                         uint32_t y, uint32_t x, uint32_t ch)
+{
+    int64_t acc = bias;
+    for (int ky = 0; ky < 3; ky++) {
+        int32_t iy = (int32_t)(y * stride) + ky - (int32_t)pad;
+        if (iy < 0 || iy >= (int32_t)h)
+            continue;
+        for (int kx = 0; kx < 3; kx++) {
+            int32_t ix = (int32_t)(x * stride) + kx - (int32_t)pad;
+            if (ix < 0 || ix >= (int32_t)width)
+                continue;
+            acc += (int32_t)in[((uint32_t)iy * width + (uint32_t)ix) * c + ch] * (int32_t)w[(ky * 3 + kx) * c + ch];
+        }
+    }
+    if (shift)
+        acc = (acc + ((int64_t)1 << (shift - 1))) >> shift;
+    if (acc < lo)
+        acc = lo;
+    if (acc > 127)
+        acc = 127;
+    return (int8_t)acc;
+}
+
+#if defined(__riscv_xcvalu)
+/* ---- CORE-V: column words of 4 (5) rows, cv.sdotsp.b along the kernel column ---- */
+#include "iss_simd.h"
+
+/* A run of `passes` pairs of output rows of one channel for the assembly (offsets used there). */
+struct dwc {
+    const int8_t *p[5];     /*  0-16: input column 0 of the 4 (stride 1) or 5 (stride 2) rows */
+    int8_t *o0, *o1;        /* 20 24: output column 0 of the two rows (o1 == o0: one row) */
+    uint32_t k[9];          /* 28-60: weight words, see iss_depthwise3x3 */
+    int32_t bias;           /* 64 */
+    uint32_t shift;         /* 68 */
+    uint32_t cs;            /* 72: bytes between horizontally adjacent pixels (channels) */
+    uint32_t pad;           /* 76 */
+    uint32_t n;             /* 80: steps whose rightmost column is inside the input */
+    uint32_t tail;          /* 84: 1: a last output whose right column is padding */
+    uint32_t passes;        /* 88: pairs to sweep (>= 1), the next ones in_step/out_step further */
+    uint32_t in_step, out_step; /* 92 96 */
+};
+
+void dwc_s1(struct dwc *r);
+void dwc_s1_relu(struct dwc *r);
+void dwc_s2(struct dwc *r);
+void dwc_s2_relu(struct dwc *r);
+
+/*
+ * The pair sweeps. A column word is one input column of one channel over the pair's input
+ * rows, a byte per row (4 cv.lb with post-increment + cv.packlo.b + cv.packhi.b); a
+ * cv.sdotsp.b of it with a weight word gives a kernel column's 3 MACs for one output row.
+ * Stride 1: rows r..r+3, output row y gets lanes 0-2 (ka = w0 w1 w2 0), row y+1 lanes 1-3
+ * (kb = 0 w0 w1 w2); each column word ends one output of each row (k2), adds to the next (k1)
+ * and starts the one after (k0, cv.dotsp.b: no init), two accumulators per row alternating:
+ * 18 instructions for 2 outputs, no load-use stall. Stride 2: rows r..r+4; row y gets lanes
+ * 0-2, row y+1 lanes 2-3 (kc = 0 0 w0 w1) and the fifth row by cv.mac (w2): 29 instructions
+ * for 2 outputs. Requantization is cv.addrnr (acc + bias + 2^(shift-1)) >> shift, then
+ * cv.clip (cv.clipu with ReLU: [0, 127]) and a cv.sb with post-increment; row y+1's byte is
+ * stored first so that a single row (o1 == o0) ends with row y's. The step loops are hardware
+ * loops; the whole function is 32-bit code (their bodies may not hold RVC instructions).
+ * Stride 1 registers: a0-a3 rows, a4 pixel step, a5 a6 outputs, a7 bias, t6 shift, s0-s2 ka,
+ * s3-s5 kb, s6 s7 / s8 s9 the two accumulator pairs, t0-t3 bytes, s10 the struct.
+ * Stride 2: a0-a4 rows, a5 pixel step, a6 a7 outputs, s9 bias, s10 shift, s0-s2 ka, s3-s5
+ * kc, s6-s8 w2, t6 ra accumulators, t0-t4 bytes, s11 the struct.
+ */
+__asm__(
+    "    .pushsection .text.dwc,\"ax\",@progbits\n"
+    "    .option push\n"
+    "    .option norvc\n"
+    "    .option norelax\n"
+    "    .macro DWC_COL4\n"                     /* t0 = column word of rows a0-a3 */
+    "    cv.lb t0, (a0), a4\n    cv.lb t1, (a1), a4\n    cv.lb t2, (a2), a4\n    cv.lb t3, (a3), a4\n"
+    "    cv.packlo.b t0, t1, t0\n"
+    "    cv.packhi.b t0, t3, t2\n"
+    "    .endm\n"
+    "    .macro DWC_COL5\n"                     /* t0 = column word of rows a0-a3, t4 = row a4 */
+    "    cv.lb t0, (a0), a5\n    cv.lb t1, (a1), a5\n    cv.lb t2, (a2), a5\n    cv.lb t3, (a3), a5\n"
+    "    cv.lb t4, (a4), a5\n"
+    "    cv.packlo.b t0, t1, t0\n"
+    "    cv.packhi.b t0, t3, t2\n"
+    "    .endm\n"
+    "    .macro DWC_OUT a, b, clip, oa, ob, bias, shift, step\n"   /* requantize, store b then a */
+    "    cv.addrnr \\a, \\bias, \\shift\n"
+    "    cv.addrnr \\b, \\bias, \\shift\n"
+    "    \\clip \\a, \\a, 8\n"
+    "    \\clip \\b, \\b, 8\n"
+    "    cv.sb \\b, (\\ob), \\step\n"
+    "    cv.sb \\a, (\\oa), \\step\n"
+    "    .endm\n"
+    "    .macro DWC_S1STEP aa, ab, ba, bb, clip\n"     /* a pair ends, b pair gets k1, a pair restarts */
+    "    DWC_COL4\n"
+    "    cv.sdotsp.b \\aa, t0, s2\n"
+    "    cv.sdotsp.b \\ab, t0, s5\n"
+    "    DWC_OUT \\aa, \\ab, \\clip, a5, a6, a7, t6, a4\n"
+    "    cv.sdotsp.b \\ba, t0, s1\n"
+    "    cv.sdotsp.b \\bb, t0, s4\n"
+    "    cv.dotsp.b \\aa, t0, s0\n"
+    "    cv.dotsp.b \\ab, t0, s3\n"
+    "    .endm\n"
+    "    .macro DWC_S2STEP clip\n"              /* a middle column, then a right/left one */
+    "    DWC_COL5\n"
+    "    cv.sdotsp.b t6, t0, s1\n"
+    "    cv.sdotsp.b ra, t0, s4\n"
+    "    cv.mac ra, t4, s7\n"
+    "    DWC_COL5\n"
+    "    cv.sdotsp.b t6, t0, s2\n"
+    "    cv.sdotsp.b ra, t0, s5\n"
+    "    cv.mac ra, t4, s8\n"
+    "    DWC_OUT t6, ra, \\clip, a6, a7, s9, s10, a5\n"
+    "    cv.dotsp.b t6, t0, s0\n"
+    "    cv.dotsp.b ra, t0, s3\n"
+    "    cv.mac ra, t4, s6\n"
+    "    .endm\n"
+    "    .macro DWC_SAVE\n"
+    "    addi sp, sp, -64\n"
+    "    sw s0, 0(sp)\n    sw s1, 4(sp)\n    sw s2, 8(sp)\n    sw s3, 12(sp)\n"
+    "    sw s4, 16(sp)\n   sw s5, 20(sp)\n   sw s6, 24(sp)\n   sw s7, 28(sp)\n"
+    "    sw s8, 32(sp)\n   sw s9, 36(sp)\n   sw s10, 40(sp)\n  sw s11, 44(sp)\n"
+    "    sw ra, 48(sp)\n"
+    "    .endm\n"
+    "    .macro DWC_RESTORE\n"
+    "    lw s0, 0(sp)\n    lw s1, 4(sp)\n    lw s2, 8(sp)\n    lw s3, 12(sp)\n"
+    "    lw s4, 16(sp)\n   lw s5, 20(sp)\n   lw s6, 24(sp)\n   lw s7, 28(sp)\n"
+    "    lw s8, 32(sp)\n   lw s9, 36(sp)\n   lw s10, 40(sp)\n  lw s11, 44(sp)\n"
+    "    lw ra, 48(sp)\n"
+    "    addi sp, sp, 64\n"
+    "    ret\n"
+    "    .endm\n"
+    "    .macro DWC_NEXT s, again, done\n"      /* next pair, if any: step the struct's pointers */
+    "    lw t4, 88(\\s)\n"
+    "    addi t4, t4, -1\n"
+    "    beqz t4, \\done\n"
+    "    sw t4, 88(\\s)\n"
+    "    lw t5, 92(\\s)\n"
+    "    .irp off, 0, 4, 8, 12, 16\n"
+    "    lw t0, \\off(\\s)\n    add t0, t0, t5\n    sw t0, \\off(\\s)\n"
+    "    .endr\n"
+    "    lw t5, 96(\\s)\n"
+    "    .irp off, 20, 24\n"
+    "    lw t0, \\off(\\s)\n    add t0, t0, t5\n    sw t0, \\off(\\s)\n"
+    "    .endr\n"
+    "    j \\again\n"
+    "    .endm\n"
+
+    "    .macro DWC_S1 name, clip\n"
+    "    .type \\name, @function\n"
+    "    .balign 4\n"
+    "\\name:\n"
+    "    DWC_SAVE\n"
+    "    mv s10, a0\n"
+    "    lw s0, 28(s10)\n  lw s1, 32(s10)\n  lw s2, 36(s10)\n"
+    "    lw s3, 40(s10)\n  lw s4, 44(s10)\n  lw s5, 48(s10)\n"
+    "    lw a4, 72(s10)\n  lw a7, 64(s10)\n  lw t6, 68(s10)\n"
+    "10: lw a0, 0(s10)\n   lw a1, 4(s10)\n   lw a2, 8(s10)\n   lw a3, 12(s10)\n"
+    "    lw a5, 20(s10)\n  lw a6, 24(s10)\n"
+    "    lw t5, 76(s10)\n"
+    "    bnez t5, 11f\n"
+    "    DWC_COL4\n"                            /* pad 0: column 0 starts output 0 ... */
+    "    cv.dotsp.b s6, t0, s0\n    cv.dotsp.b s7, t0, s3\n"
+    "    DWC_COL4\n"                            /* ... column 1 adds to it and starts output 1 */
+    "    cv.sdotsp.b s6, t0, s1\n   cv.sdotsp.b s7, t0, s4\n"
+    "    cv.dotsp.b s8, t0, s0\n    cv.dotsp.b s9, t0, s3\n"
+    "    j 12f\n"
+    "11: DWC_COL4\n"                            /* pad 1: column 0 is output 0's middle one */
+    "    cv.dotsp.b s6, t0, s1\n    cv.dotsp.b s7, t0, s4\n"
+    "    cv.dotsp.b s8, t0, s0\n    cv.dotsp.b s9, t0, s3\n"
+    "12: lw t4, 80(s10)\n"
+    "    srli t5, t4, 1\n"
+    "    beqz t5, 13f\n"
+    ISS_CV_SETUP(0, t5, 14f)
+    "    DWC_S1STEP s6, s7, s8, s9, \\clip\n"
+    "    DWC_S1STEP s8, s9, s6, s7, \\clip\n"
+    "14:\n"
+    "13: andi t4, t4, 1\n"
+    "    beqz t4, 15f\n"
+    "    DWC_S1STEP s6, s7, s8, s9, \\clip\n"
+    "    mv s6, s8\n    mv s7, s9\n"            /* the pending outputs back in s6 s7 */
+    "15: lw t4, 84(s10)\n"
+    "    beqz t4, 16f\n"
+    "    DWC_OUT s6, s7, \\clip, a5, a6, a7, t6, a4\n"   /* right column is padding */
+    "16: DWC_NEXT s10, 10b, 17f\n"
+    "17: DWC_RESTORE\n"
+    "    .size \\name, .-\\name\n"
+    "    .endm\n"
+
+    "    .macro DWC_S2 name, clip\n"
+    "    .type \\name, @function\n"
+    "    .balign 4\n"
+    "\\name:\n"
+    "    DWC_SAVE\n"
+    "    mv s11, a0\n"
+    "    lw s0, 28(s11)\n  lw s1, 32(s11)\n  lw s2, 36(s11)\n"
+    "    lw s3, 40(s11)\n  lw s4, 44(s11)\n  lw s5, 48(s11)\n"
+    "    lw s6, 52(s11)\n  lw s7, 56(s11)\n  lw s8, 60(s11)\n"
+    "    lw a5, 72(s11)\n  lw s9, 64(s11)\n  lw s10, 68(s11)\n"
+    "20: lw a0, 0(s11)\n   lw a1, 4(s11)\n   lw a2, 8(s11)\n   lw a3, 12(s11)\n"
+    "    lw a4, 16(s11)\n  lw a6, 20(s11)\n  lw a7, 24(s11)\n"
+    "    lw t5, 76(s11)\n"
+    "    li t6, 0\n    li ra, 0\n"              /* pad 1: output 0's left column is padding */
+    "    bnez t5, 22f\n"
+    "    DWC_COL5\n"                            /* pad 0: column 0 starts output 0 */
+    "    cv.dotsp.b t6, t0, s0\n    cv.dotsp.b ra, t0, s3\n    cv.mac ra, t4, s6\n"
+    "22: lw t5, 80(s11)\n"
+    "    beqz t5, 23f\n"
+    ISS_CV_SETUP(0, t5, 24f)
+    "    DWC_S2STEP \\clip\n"
+    "24:\n"
+    "23: lw t5, 84(s11)\n"
+    "    beqz t5, 25f\n"
+    "    DWC_COL5\n"                            /* the middle column; the right one is padding */
+    "    cv.sdotsp.b t6, t0, s1\n   cv.sdotsp.b ra, t0, s4\n   cv.mac ra, t4, s7\n"
+    "    DWC_OUT t6, ra, \\clip, a6, a7, s9, s10, a5\n"
+    "25: DWC_NEXT s11, 20b, 27f\n"
+    "27: DWC_RESTORE\n"
+    "    .size \\name, .-\\name\n"
+    "    .endm\n"
+
+    "    DWC_S1 dwc_s1, cv.clip\n"
+    "    DWC_S1 dwc_s1_relu, cv.clipu\n"
+    "    DWC_S2 dwc_s2, cv.clip\n"
+    "    DWC_S2 dwc_s2_relu, cv.clipu\n"
+    "    .globl dwc_s1\n    .globl dwc_s1_relu\n    .globl dwc_s2\n    .globl dwc_s2_relu\n"
+    "    .purgem DWC_COL4\n    .purgem DWC_COL5\n    .purgem DWC_OUT\n    .purgem DWC_S1STEP\n"
+    "    .purgem DWC_S2STEP\n    .purgem DWC_SAVE\n    .purgem DWC_RESTORE\n    .purgem DWC_NEXT\n"
+    "    .purgem DWC_S1\n    .purgem DWC_S2\n"
+    "    .option pop\n"
+    "    .popsection\n");
+
+/* The 4 bytes b0 (lane 0) .. b3 as a word. */
+static inline uint32_t dwc_quad(int32_t b0, int32_t b1, int32_t b2, int32_t b3)
+{
+    return (uint8_t)b0 | (uint32_t)(uint8_t)b1 << 8 | (uint32_t)(uint8_t)b2 << 16 | (uint32_t)(uint8_t)b3 << 24;
+}
+
+/*
+ * Work items are (channel, pair of output rows), channel-major, sliced over the team. The
+ * weight words of a channel: stride 1 k[kx] = ka (w[0][kx] w[1][kx] w[2][kx] 0), k[3 + kx] =
+ * kb = ka << 8; stride 2 k[kx] = ka, k[3 + kx] = kc (0 0 w[0][kx] w[1][kx]), k[6 + kx] =
+ * w[2][kx]. A pair whose input rows are all inside and that has two output rows is interior:
+ * consecutive interior pairs run in one call. Otherwise a row outside the input (padding, or
+ * below the last row) takes a valid row's pointer and its lane of every weight word is
+ * zeroed; a last single output row stores both rows' bytes to it, row y's last.
+ */
+void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int32_t *bias, uint32_t h,
+                      uint32_t width, uint32_t c, uint32_t stride, uint32_t pad, uint32_t shift, int relu)
+{
+    dw_check(h, width, stride, pad, shift);
+    if (!c) {
+        iss_barrier();
+        return;
+    }
+    uint32_t oh = (h + 2 * pad - 3) / stride + 1, ow = (width + 2 * pad - 3) / stride + 1;
+    /* outputs whose rightmost window column x * stride + 2 - pad is inside the input */
+    uint32_t nfull = width + pad >= 3 ? (width + pad - 3) / stride + 1 : 0;
+    if (nfull > ow)
+        nfull = ow;
+    struct dwc r;
+    r.cs = c;
+    r.shift = shift;
+    r.pad = pad;
+    r.n = nfull;
+    r.tail = ow > nfull;
+    r.in_step = 2 * stride * width * c;
+    r.out_step = 2 * ow * c;
+    void (*sweep)(struct dwc *) = stride == 1 ? (relu ? dwc_s1_relu : dwc_s1) : (relu ? dwc_s2_relu : dwc_s2);
+    const uint32_t nrows = stride == 1 ? 4 : 5, npairs = (oh + 1) / 2, all = (1u << nrows) - 1;
+    const int32_t lo = relu ? 0 : -128;
+    const int64_t round = shift ? (int64_t)1 << (shift - 1) : 0;
+    uint32_t kw[9] = {0};
+    int wide = 0;                               /* this channel's bias needs 64 bits */
+    uint32_t first, last;
+    iss_slice(npairs * c, iss_core_id(), iss_team_size(), &first, &last);
+    uint32_t ch = first / npairs, j = first % npairs;
+    for (uint32_t item = first; item < last; item++, j++) {
+        if (item == first || j == npairs) {
+            if (item != first) {
+                j = 0;
+                ch++;
+            }
+            int32_t t[9];
+            for (int i = 0; i < 9; i++)
+                t[i] = w[i * c + ch];
+            for (int kx = 0; kx < 3; kx++) {
+                kw[kx] = dwc_quad(t[kx], t[3 + kx], t[6 + kx], 0);
+                if (stride == 1) {
+                    kw[3 + kx] = kw[kx] << 8;
+                } else {
+                    kw[3 + kx] = dwc_quad(0, 0, t[kx], t[3 + kx]);
+                    kw[6 + kx] = (uint32_t)t[6 + kx];
+                }
+            }
+            /* |sum of 9 products| <= 147456 < 2^18: cv.addrnr's 32-bit acc + bias + rounding
+             * is exact unless bias + rounding is near the limits */
+            int64_t b64 = bias ? bias[ch] : 0, init64 = b64 + round;
+            wide = init64 > INT32_MAX - (1 << 18) || init64 < INT32_MIN + (1 << 18);
+            r.bias = (int32_t)b64;
+        }
+        uint32_t y = 2 * j;
+        int8_t *o = out + y * ow * c + ch;
+        if (wide) {
+            for (uint32_t yy = y; yy < y + 2 && yy < oh; yy++)
+                for (uint32_t x = 0; x < ow; x++)
+                    o[((yy - y) * ow + x) * c] = dw_pixel64(in, w, bias[ch], h, width, c, stride, pad, shift, lo,
+                                                            yy, x, ch);
+            continue;
+        }
+        int32_t iy0 = (int32_t)(y * stride) - (int32_t)pad;
+        uint32_t valid = 0;
+        const int8_t *any = 0;
+    r.p[4] = in;                                /* unused at stride 1 */
+        for (uint32_t i = 0; i < nrows; i++) {
+            int32_t iy = iy0 + (int32_t)i;
+            r.p[i] = in + (uint32_t)iy * width * c + ch;
+            if (iy >= 0 && iy < (int32_t)h) {
+                valid |= 1u << i;
+                if (!any)
+                    any = r.p[i];
+            }
+        }
+        r.o0 = o;
+        r.o1 = o + ow * c;
+        r.passes = 1;
+        if (valid == all && y + 1 < oh) {
+            for (int i = 0; i < 9; i++)
+                r.k[i] = kw[i];
+            /* the following interior pairs of this channel on this core, in the same call */
+            while (item + 1 < last && j + 1 < npairs) {
+                uint32_t y2 = 2 * (j + 1);
+                if (y2 + 1 >= oh || (int32_t)(y2 * stride) - (int32_t)pad + (int32_t)nrows > (int32_t)h)
+                    break;
+                item++;
+                j++;
+                r.passes++;
+            }
+        } else {
+            uint32_t m = 0;
+            for (uint32_t i = 0; i < 4; i++)
+                if (valid & (1u << i))
+                    m |= 0xffu << (8 * i);
+            for (uint32_t i = 0; i < nrows; i++)
+                if (!(valid & (1u << i)))
+                    r.p[i] = any;
+            for (int i = 0; i < 6; i++)
+                r.k[i] = kw[i] & m;
+            for (int i = 6; i < 9; i++)
+                r.k[i] = valid & 16 ? kw[i] : 0;
+            if (y + 1 >= oh)
+                r.o1 = o;
+        }
+        sweep(&r);
+    }
+    iss_barrier();
+}
+
+#else
 
 /* One output row of one channel for the assembly row functions (offsets used there). */
 struct dw_row {
@@ -199,36 +570,11 @@ __asm__(
     "    .purgem DWNEXT\n    .purgem DWLEAVE\n"
     "    .popsection\n");
 
-/* Exact int64 output (y, x) of channel ch, for biases too large for the 32-bit rows. */
-static int8_t dw_pixel64(const int8_t *in, const int8_t *w, int64_t bias, uint32_t h, uint32_t width,
-                         uint32_t c, uint32_t stride, uint32_t pad, uint32_t shift, int32_t lo,
-                         uint32_t y, uint32_t x, uint32_t ch)
-{
-    int64_t acc = bias;
-    for (int ky = 0; ky < 3; ky++) {
-        int32_t iy = (int32_t)(y * stride) + ky - (int32_t)pad;
-        if (iy < 0 || iy >= (int32_t)h)
-            continue;
-        for (int kx = 0; kx < 3; kx++) {
-            int32_t ix = (int32_t)(x * stride) + kx - (int32_t)pad;
-            if (ix < 0 || ix >= (int32_t)width)
-                continue;
-            acc += (int32_t)in[((uint32_t)iy * width + (uint32_t)ix) * c + ch] * (int32_t)w[(ky * 3 + kx) * c + ch];
-        }
-    }
-    if (shift)
-        acc = (acc + ((int64_t)1 << (shift - 1))) >> shift;
-    if (acc < lo)
-        acc = lo;
-    if (acc > 127)
-        acc = 127;
-    return (int8_t)acc;
-}
-
 void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int32_t *bias, uint32_t h,
                       uint32_t width, uint32_t c, uint32_t stride, uint32_t pad, uint32_t shift, int relu)
 {
     struct dw_row r;
+    dw_check(h, width, stride, pad, shift);
     if (h + 2 * pad < 3 || width + 2 * pad < 3 || !c) {    /* no output (the DWA refuses these) */
         iss_barrier();
         return;
@@ -319,3 +665,4 @@ void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int3
     }
     iss_barrier();
 }
+#endif
