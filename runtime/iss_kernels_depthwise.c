@@ -65,8 +65,8 @@ struct dwc {
     uint32_t pad;           /* 76 */
     uint32_t n;             /* 80: steps whose rightmost column is inside the input */
     uint32_t tail;          /* 84: 1: a last output whose right column is padding */
-    uint32_t passes;        /* 88: pairs to sweep (>= 1), the next ones in_step/out_step further */
-    uint32_t in_step, out_step; /* 92 96 */
+    uint32_t passes;        /* 88: pairs to sweep (>= 1) */
+    uint32_t in_adv, out_adv;   /* 92 96: from the end of a pair's input / output rows to the next pair's */
 };
 
 void dwc_s1(struct dwc *r);
@@ -155,22 +155,21 @@ __asm__(
     "    addi sp, sp, 64\n"
     "    ret\n"
     "    .endm\n"
-    "    .macro DWC_NEXT s, again, done\n"      /* next pair, if any: step the struct's pointers */
+    "    .macro DWC_NEXT s, again, done, ins, outs\n" /* next pair, if any: step the pointers */
     "    lw t4, 88(\\s)\n"
     "    addi t4, t4, -1\n"
     "    beqz t4, \\done\n"
     "    sw t4, 88(\\s)\n"
     "    lw t5, 92(\\s)\n"
-    "    .irp off, 0, 4, 8, 12, 16\n"
-    "    lw t0, \\off(\\s)\n    add t0, t0, t5\n    sw t0, \\off(\\s)\n"
+    "    .irp r, \\ins\n"
+    "    add \\r, \\r, t5\n"
     "    .endr\n"
     "    lw t5, 96(\\s)\n"
-    "    .irp off, 20, 24\n"
-    "    lw t0, \\off(\\s)\n    add t0, t0, t5\n    sw t0, \\off(\\s)\n"
+    "    .irp r, \\outs\n"
+    "    add \\r, \\r, t5\n"
     "    .endr\n"
     "    j \\again\n"
     "    .endm\n"
-
     "    .macro DWC_S1 name, clip\n"
     "    .type \\name, @function\n"
     "    .balign 4\n"
@@ -180,9 +179,9 @@ __asm__(
     "    lw s0, 28(s10)\n  lw s1, 32(s10)\n  lw s2, 36(s10)\n"
     "    lw s3, 40(s10)\n  lw s4, 44(s10)\n  lw s5, 48(s10)\n"
     "    lw a4, 72(s10)\n  lw a7, 64(s10)\n  lw t6, 68(s10)\n"
-    "10: lw a0, 0(s10)\n   lw a1, 4(s10)\n   lw a2, 8(s10)\n   lw a3, 12(s10)\n"
+    "    lw a0, 0(s10)\n   lw a1, 4(s10)\n   lw a2, 8(s10)\n   lw a3, 12(s10)\n"
     "    lw a5, 20(s10)\n  lw a6, 24(s10)\n"
-    "    lw t5, 76(s10)\n"
+    "10: lw t5, 76(s10)\n"
     "    bnez t5, 11f\n"
     "    DWC_COL4\n"                            /* pad 0: column 0 starts output 0 ... */
     "    cv.dotsp.b s6, t0, s0\n    cv.dotsp.b s7, t0, s3\n"
@@ -207,7 +206,7 @@ __asm__(
     "15: lw t4, 84(s10)\n"
     "    beqz t4, 16f\n"
     "    DWC_OUT s6, s7, \\clip, a5, a6, a7, t6, a4\n"   /* right column is padding */
-    "16: DWC_NEXT s10, 10b, 17f\n"
+    "16: DWC_NEXT s10, 10b, 17f, \"a0, a1, a2, a3\", \"a5, a6\"\n"
     "17: DWC_RESTORE\n"
     "    .size \\name, .-\\name\n"
     "    .endm\n"
@@ -222,9 +221,9 @@ __asm__(
     "    lw s3, 40(s11)\n  lw s4, 44(s11)\n  lw s5, 48(s11)\n"
     "    lw s6, 52(s11)\n  lw s7, 56(s11)\n  lw s8, 60(s11)\n"
     "    lw a5, 72(s11)\n  lw s9, 64(s11)\n  lw s10, 68(s11)\n"
-    "20: lw a0, 0(s11)\n   lw a1, 4(s11)\n   lw a2, 8(s11)\n   lw a3, 12(s11)\n"
+    "    lw a0, 0(s11)\n   lw a1, 4(s11)\n   lw a2, 8(s11)\n   lw a3, 12(s11)\n"
     "    lw a4, 16(s11)\n  lw a6, 20(s11)\n  lw a7, 24(s11)\n"
-    "    lw t5, 76(s11)\n"
+    "20: lw t5, 76(s11)\n"
     "    li t6, 0\n    li ra, 0\n"              /* pad 1: output 0's left column is padding */
     "    bnez t5, 22f\n"
     "    DWC_COL5\n"                            /* pad 0: column 0 starts output 0 */
@@ -239,7 +238,7 @@ __asm__(
     "    DWC_COL5\n"                            /* the middle column; the right one is padding */
     "    cv.sdotsp.b t6, t0, s1\n   cv.sdotsp.b ra, t0, s4\n   cv.mac ra, t4, s7\n"
     "    DWC_OUT t6, ra, \\clip, a6, a7, s9, s10, a5\n"
-    "25: DWC_NEXT s11, 20b, 27f\n"
+    "25: DWC_NEXT s11, 20b, 27f, \"a0, a1, a2, a3, a4\", \"a6, a7\"\n"
     "27: DWC_RESTORE\n"
     "    .size \\name, .-\\name\n"
     "    .endm\n"
@@ -265,10 +264,10 @@ static inline uint32_t dwc_quad(int32_t b0, int32_t b1, int32_t b2, int32_t b3)
  * Work items are (channel, pair of output rows), channel-major, sliced over the team. The
  * weight words of a channel: stride 1 k[kx] = ka (w[0][kx] w[1][kx] w[2][kx] 0), k[3 + kx] =
  * kb = ka << 8; stride 2 k[kx] = ka, k[3 + kx] = kc (0 0 w[0][kx] w[1][kx]), k[6 + kx] =
- * w[2][kx]. A pair whose input rows are all inside and that has two output rows is interior:
- * consecutive interior pairs run in one call. Otherwise a row outside the input (padding, or
- * below the last row) takes a valid row's pointer and its lane of every weight word is
- * zeroed; a last single output row stores both rows' bytes to it, row y's last.
+ * w[2][kx]. Pairs [jlo, jhi) have all their input rows inside the input and two output rows:
+ * a run of them runs in one call. At the other pairs a row outside the input (padding, or below
+ * the last row) takes a valid row's pointer and its lane of every weight word is zeroed; a last
+ * single output row stores both rows' bytes to it, row y's last.
  */
 void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int32_t *bias, uint32_t h,
                       uint32_t width, uint32_t c, uint32_t stride, uint32_t pad, uint32_t shift, int relu)
@@ -283,100 +282,106 @@ void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int3
     uint32_t nfull = width + pad >= 3 ? (width + pad - 3) / stride + 1 : 0;
     if (nfull > ow)
         nfull = ow;
+    const uint32_t nrows = stride == 1 ? 4 : 5, npairs = (oh + 1) / 2, rowb = width * c;
     struct dwc r;
     r.cs = c;
     r.shift = shift;
     r.pad = pad;
     r.n = nfull;
     r.tail = ow > nfull;
-    r.in_step = 2 * stride * width * c;
-    r.out_step = 2 * ow * c;
+    /* input columns a sweep consumes (post-increments), see the prologues */
+    uint32_t cols = stride == 1 ? 2 - pad + nfull : 1 - pad + 2 * nfull + r.tail;
+    r.in_adv = 2 * stride * rowb - cols * c;
+    r.out_adv = ow * c;                         /* a row of outputs on from the end of the other */
     void (*sweep)(struct dwc *) = stride == 1 ? (relu ? dwc_s1_relu : dwc_s1) : (relu ? dwc_s2_relu : dwc_s2);
-    const uint32_t nrows = stride == 1 ? 4 : 5, npairs = (oh + 1) / 2, all = (1u << nrows) - 1;
     const int32_t lo = relu ? 0 : -128;
     const int64_t round = shift ? (int64_t)1 << (shift - 1) : 0;
+    /* interior pairs: j >= 1 (or 0 without padding) and 2 j stride - pad + nrows <= h, 2 j + 2 <= oh */
+    uint32_t jlo = pad, jhi = 0;
+    if (h + pad >= nrows && oh >= 2) {
+        jhi = (h + pad - nrows) / (2 * stride) + 1;
+        if (jhi > oh / 2)
+            jhi = oh / 2;
+    }
     uint32_t kw[9] = {0};
     int wide = 0;                               /* this channel's bias needs 64 bits */
     uint32_t first, last;
     iss_slice(npairs * c, iss_core_id(), iss_team_size(), &first, &last);
     uint32_t ch = first / npairs, j = first % npairs;
-    for (uint32_t item = first; item < last; item++, j++) {
-        if (item == first || j == npairs) {
-            if (item != first) {
-                j = 0;
-                ch++;
-            }
-            int32_t t[9];
-            for (int i = 0; i < 9; i++)
-                t[i] = w[i * c + ch];
-            for (int kx = 0; kx < 3; kx++) {
-                kw[kx] = dwc_quad(t[kx], t[3 + kx], t[6 + kx], 0);
-                if (stride == 1) {
-                    kw[3 + kx] = kw[kx] << 8;
-                } else {
-                    kw[3 + kx] = dwc_quad(0, 0, t[kx], t[3 + kx]);
-                    kw[6 + kx] = (uint32_t)t[6 + kx];
-                }
-            }
-            /* |sum of 9 products| <= 147456 < 2^18: cv.addrnr's 32-bit acc + bias + rounding
-             * is exact unless bias + rounding is near the limits */
-            int64_t b64 = bias ? bias[ch] : 0, init64 = b64 + round;
-            wide = init64 > INT32_MAX - (1 << 18) || init64 < INT32_MIN + (1 << 18);
-            r.bias = (int32_t)b64;
-        }
-        uint32_t y = 2 * j;
-        int8_t *o = out + y * ow * c + ch;
-        if (wide) {
-            for (uint32_t yy = y; yy < y + 2 && yy < oh; yy++)
-                for (uint32_t x = 0; x < ow; x++)
-                    o[((yy - y) * ow + x) * c] = dw_pixel64(in, w, bias[ch], h, width, c, stride, pad, shift, lo,
-                                                            yy, x, ch);
-            continue;
-        }
-        int32_t iy0 = (int32_t)(y * stride) - (int32_t)pad;
-        uint32_t valid = 0;
-        const int8_t *any = 0;
-    r.p[4] = in;                                /* unused at stride 1 */
-        for (uint32_t i = 0; i < nrows; i++) {
-            int32_t iy = iy0 + (int32_t)i;
-            r.p[i] = in + (uint32_t)iy * width * c + ch;
-            if (iy >= 0 && iy < (int32_t)h) {
-                valid |= 1u << i;
-                if (!any)
-                    any = r.p[i];
+    for (uint32_t item = first; item < last; ch++, j = 0) {
+        /* this channel's pairs on this core: [j, jend) */
+        uint32_t jend = last - item < npairs - j ? j + (last - item) : npairs;
+        item += jend - j;
+        int32_t t[9];
+        for (int i = 0; i < 9; i++)
+            t[i] = w[i * c + ch];
+        for (int kx = 0; kx < 3; kx++) {
+            kw[kx] = dwc_quad(t[kx], t[3 + kx], t[6 + kx], 0);
+            if (stride == 1) {
+                kw[3 + kx] = kw[kx] << 8;
+            } else {
+                kw[3 + kx] = dwc_quad(0, 0, t[kx], t[3 + kx]);
+                kw[6 + kx] = (uint32_t)t[6 + kx];
             }
         }
-        r.o0 = o;
-        r.o1 = o + ow * c;
-        r.passes = 1;
-        if (valid == all && y + 1 < oh) {
-            for (int i = 0; i < 9; i++)
-                r.k[i] = kw[i];
-            /* the following interior pairs of this channel on this core, in the same call */
-            while (item + 1 < last && j + 1 < npairs) {
-                uint32_t y2 = 2 * (j + 1);
-                if (y2 + 1 >= oh || (int32_t)(y2 * stride) - (int32_t)pad + (int32_t)nrows > (int32_t)h)
-                    break;
-                item++;
+        /* |sum of 9 products| <= 147456 < 2^18: cv.addrnr's 32-bit acc + bias + rounding is
+         * exact unless bias + rounding is near the limits */
+        int64_t b64 = bias ? bias[ch] : 0, init64 = b64 + round;
+        wide = init64 > INT32_MAX - (1 << 18) || init64 < INT32_MIN + (1 << 18);
+        r.bias = (int32_t)b64;
+        const int8_t *cin = in + ch;
+        while (j < jend) {
+            uint32_t y = 2 * j;
+            int8_t *o = out + y * ow * c + ch;
+            if (wide) {
+                for (uint32_t yy = y; yy < y + 2 && yy < oh; yy++)
+                    for (uint32_t x = 0; x < ow; x++)
+                        o[((yy - y) * ow + x) * c] = dw_pixel64(in, w, bias[ch], h, width, c, stride, pad, shift,
+                                                                lo, yy, x, ch);
                 j++;
-                r.passes++;
+                continue;
             }
-        } else {
-            uint32_t m = 0;
-            for (uint32_t i = 0; i < 4; i++)
-                if (valid & (1u << i))
-                    m |= 0xffu << (8 * i);
-            for (uint32_t i = 0; i < nrows; i++)
-                if (!(valid & (1u << i)))
-                    r.p[i] = any;
-            for (int i = 0; i < 6; i++)
-                r.k[i] = kw[i] & m;
-            for (int i = 6; i < 9; i++)
-                r.k[i] = valid & 16 ? kw[i] : 0;
-            if (y + 1 >= oh)
-                r.o1 = o;
+            int32_t iy0 = (int32_t)(y * stride) - (int32_t)pad;
+            r.o0 = o;
+            r.o1 = o + ow * c;
+            if (j >= jlo && j < jhi) {
+                r.passes = (jend < jhi ? jend : jhi) - j;
+                const int8_t *p = cin + (uint32_t)iy0 * rowb;
+                for (uint32_t i = 0; i < 5; i++, p += rowb)
+                    r.p[i] = p;                 /* p[4] unused at stride 1 */
+                for (int i = 0; i < 9; i++)
+                    r.k[i] = kw[i];
+            } else {
+                r.passes = 1;
+                uint32_t valid = 0, m = 0;
+                const int8_t *any = 0;
+                for (uint32_t i = 0; i < 5; i++) {
+                    int32_t iy = iy0 + (int32_t)i;
+                    if (i < nrows && iy >= 0 && iy < (int32_t)h) {
+                        r.p[i] = cin + (uint32_t)iy * rowb;
+                        valid |= 1u << i;
+                        if (!any)
+                            any = r.p[i];
+                    } else {
+                        r.p[i] = 0;
+                    }
+                }
+                for (uint32_t i = 0; i < 5; i++)
+                    if (!r.p[i])
+                        r.p[i] = any;
+                for (uint32_t i = 0; i < 4; i++)
+                    if (valid & (1u << i))
+                        m |= 0xffu << (8 * i);
+                for (int i = 0; i < 6; i++)
+                    r.k[i] = kw[i] & m;
+                for (int i = 6; i < 9; i++)
+                    r.k[i] = valid & 16 ? kw[i] : 0;
+                if (y + 1 >= oh)
+                    r.o1 = o;
+            }
+            j += r.passes;
+            sweep(&r);
         }
-        sweep(&r);
     }
     iss_barrier();
 }
