@@ -67,6 +67,7 @@ struct dwc {
     uint32_t tail;          /* 84: 1: a last output whose right column is padding */
     uint32_t passes;        /* 88: pairs to sweep (>= 1) */
     uint32_t in_adv, out_adv;   /* 92 96: from the end of a pair's input / output rows to the next pair's */
+    uint32_t n2;            /* 100: stride 1: n / 2 (hardware loop iterations of 2 steps) */
 };
 
 void dwc_s1(struct dwc *r);
@@ -170,6 +171,48 @@ __asm__(
     "    .endr\n"
     "    j \\again\n"
     "    .endm\n"
+    "    .macro DWC_S1PRO pad\n"                /* the columns before the steps */
+    "    .if \\pad\n"
+    "    DWC_COL4\n"                            /* pad 1: column 0 is output 0's middle one */
+    "    cv.dotsp.b s6, t0, s1\n    cv.dotsp.b s7, t0, s4\n"
+    "    cv.dotsp.b s8, t0, s0\n    cv.dotsp.b s9, t0, s3\n"
+    "    .else\n"
+    "    DWC_COL4\n"                            /* pad 0: column 0 starts output 0 ... */
+    "    cv.dotsp.b s6, t0, s0\n    cv.dotsp.b s7, t0, s3\n"
+    "    DWC_COL4\n"                            /* ... column 1 adds to it and starts output 1 */
+    "    cv.sdotsp.b s6, t0, s1\n   cv.sdotsp.b s7, t0, s4\n"
+    "    cv.dotsp.b s8, t0, s0\n    cv.dotsp.b s9, t0, s3\n"
+    "    .endif\n"
+    "    .endm\n"
+    "    .macro DWC_S1ODD clip\n"               /* an odd step; the pending outputs back in s6 s7 */
+    "    DWC_S1STEP s6, s7, s8, s9, \\clip\n"
+    "    mv s6, s8\n    mv s7, s9\n"
+    "    .endm\n"
+    /* Nested hardware loops: loop 1 over the pairs, loop 0 over the step pairs (n / 2 >= 1);
+     * the prologue, the odd step and the tail (pad 1) are fixed for the whole call. */
+    "    .macro DWC_S1N clip, pad, odd\n"
+    "    lw t5, 88(s10)\n"
+    ISS_CV_SETUP(1, t5, 49f)
+    "    lw t5, 100(s10)\n"
+    "    DWC_S1PRO \\pad\n"
+    ISS_CV_SETUP(0, t5, 48f)
+    "    DWC_S1STEP s6, s7, s8, s9, \\clip\n"
+    "    DWC_S1STEP s8, s9, s6, s7, \\clip\n"
+    "48:\n"
+    "    .if \\odd\n"
+    "    DWC_S1ODD \\clip\n"
+    "    .endif\n"
+    "    .if \\pad\n"
+    "    DWC_OUT s6, s7, \\clip, a5, a6, a7, t6, a4\n"   /* the right column is padding */
+    "    .endif\n"
+    "    lw t5, 92(s10)\n"
+    "    add a0, a0, t5\n   add a1, a1, t5\n   add a2, a2, t5\n   add a3, a3, t5\n"
+    "    lw t5, 96(s10)\n"
+    "    add a5, a5, t5\n   add a6, a6, t5\n"
+    "49:\n"
+    "    DWC_RESTORE\n"
+    "    .endm\n"
+
     "    .macro DWC_S1 name, clip\n"
     "    .type \\name, @function\n"
     "    .balign 4\n"
@@ -181,17 +224,23 @@ __asm__(
     "    lw a4, 72(s10)\n  lw a7, 64(s10)\n  lw t6, 68(s10)\n"
     "    lw a0, 0(s10)\n   lw a1, 4(s10)\n   lw a2, 8(s10)\n   lw a3, 12(s10)\n"
     "    lw a5, 20(s10)\n  lw a6, 24(s10)\n"
-    "10: lw t5, 76(s10)\n"
+    "    lw t4, 100(s10)\n"
+    "    lw t5, 76(s10)\n"
+    "    beqz t4, 10f\n"                        /* fewer than 2 steps: the loop below */
+    "    lw t4, 80(s10)\n"
+    "    andi t4, t4, 1\n"
+    "    bnez t5, 3f\n"
+    "    bnez t4, 2f\n"
+    "    DWC_S1N \\clip, 0, 0\n"
+    "2:  DWC_S1N \\clip, 0, 1\n"
+    "3:  bnez t4, 4f\n"
+    "    DWC_S1N \\clip, 1, 0\n"
+    "4:  DWC_S1N \\clip, 1, 1\n"
+    "10: lw t5, 76(s10)\n"                      /* a pair at a time */
     "    bnez t5, 11f\n"
-    "    DWC_COL4\n"                            /* pad 0: column 0 starts output 0 ... */
-    "    cv.dotsp.b s6, t0, s0\n    cv.dotsp.b s7, t0, s3\n"
-    "    DWC_COL4\n"                            /* ... column 1 adds to it and starts output 1 */
-    "    cv.sdotsp.b s6, t0, s1\n   cv.sdotsp.b s7, t0, s4\n"
-    "    cv.dotsp.b s8, t0, s0\n    cv.dotsp.b s9, t0, s3\n"
+    "    DWC_S1PRO 0\n"
     "    j 12f\n"
-    "11: DWC_COL4\n"                            /* pad 1: column 0 is output 0's middle one */
-    "    cv.dotsp.b s6, t0, s1\n    cv.dotsp.b s7, t0, s4\n"
-    "    cv.dotsp.b s8, t0, s0\n    cv.dotsp.b s9, t0, s3\n"
+    "11: DWC_S1PRO 1\n"
     "12: lw t4, 80(s10)\n"
     "    srli t5, t4, 1\n"
     "    beqz t5, 13f\n"
@@ -201,14 +250,38 @@ __asm__(
     "14:\n"
     "13: andi t4, t4, 1\n"
     "    beqz t4, 15f\n"
-    "    DWC_S1STEP s6, s7, s8, s9, \\clip\n"
-    "    mv s6, s8\n    mv s7, s9\n"            /* the pending outputs back in s6 s7 */
+    "    DWC_S1ODD \\clip\n"
     "15: lw t4, 84(s10)\n"
     "    beqz t4, 16f\n"
-    "    DWC_OUT s6, s7, \\clip, a5, a6, a7, t6, a4\n"   /* right column is padding */
+    "    DWC_OUT s6, s7, \\clip, a5, a6, a7, t6, a4\n"   /* the right column is padding */
     "16: DWC_NEXT s10, 10b, 17f, \"a0, a1, a2, a3\", \"a5, a6\"\n"
     "17: DWC_RESTORE\n"
     "    .size \\name, .-\\name\n"
+    "    .endm\n"
+
+    "    .macro DWC_S2PRO pad\n"
+    "    .if \\pad\n"
+    "    li t6, 0\n    li ra, 0\n"              /* pad 1: output 0's left column is padding */
+    "    .else\n"
+    "    DWC_COL5\n"                            /* pad 0: column 0 starts output 0 */
+    "    cv.dotsp.b t6, t0, s0\n    cv.dotsp.b ra, t0, s3\n    cv.mac ra, t4, s6\n"
+    "    .endif\n"
+    "    .endm\n"
+    /* Nested hardware loops (n >= 1, no tail): loop 1 over the pairs, loop 0 over the steps. */
+    "    .macro DWC_S2N clip, pad\n"
+    "    lw t5, 88(s11)\n"
+    ISS_CV_SETUP(1, t5, 59f)
+    "    lw t5, 80(s11)\n"
+    "    DWC_S2PRO \\pad\n"
+    ISS_CV_SETUP(0, t5, 58f)
+    "    DWC_S2STEP \\clip\n"
+    "58:\n"
+    "    lw t5, 92(s11)\n"
+    "    add a0, a0, t5\n   add a1, a1, t5\n   add a2, a2, t5\n   add a3, a3, t5\n   add a4, a4, t5\n"
+    "    lw t5, 96(s11)\n"
+    "    add a6, a6, t5\n   add a7, a7, t5\n"
+    "59:\n"
+    "    DWC_RESTORE\n"
     "    .endm\n"
 
     "    .macro DWC_S2 name, clip\n"
@@ -223,11 +296,19 @@ __asm__(
     "    lw a5, 72(s11)\n  lw s9, 64(s11)\n  lw s10, 68(s11)\n"
     "    lw a0, 0(s11)\n   lw a1, 4(s11)\n   lw a2, 8(s11)\n   lw a3, 12(s11)\n"
     "    lw a4, 16(s11)\n  lw a6, 20(s11)\n  lw a7, 24(s11)\n"
-    "20: lw t5, 76(s11)\n"
-    "    li t6, 0\n    li ra, 0\n"              /* pad 1: output 0's left column is padding */
-    "    bnez t5, 22f\n"
-    "    DWC_COL5\n"                            /* pad 0: column 0 starts output 0 */
-    "    cv.dotsp.b t6, t0, s0\n    cv.dotsp.b ra, t0, s3\n    cv.mac ra, t4, s6\n"
+    "    lw t4, 80(s11)\n"
+    "    lw t5, 84(s11)\n"
+    "    beqz t4, 20f\n"                        /* no steps or a tail: the loop below */
+    "    bnez t5, 20f\n"
+    "    lw t5, 76(s11)\n"
+    "    bnez t5, 2f\n"
+    "    DWC_S2N \\clip, 0\n"
+    "2:  DWC_S2N \\clip, 1\n"
+    "20: lw t5, 76(s11)\n"                      /* a pair at a time */
+    "    bnez t5, 21f\n"
+    "    DWC_S2PRO 0\n"
+    "    j 22f\n"
+    "21: DWC_S2PRO 1\n"
     "22: lw t5, 80(s11)\n"
     "    beqz t5, 23f\n"
     ISS_CV_SETUP(0, t5, 24f)
@@ -250,7 +331,8 @@ __asm__(
     "    .globl dwc_s1\n    .globl dwc_s1_relu\n    .globl dwc_s2\n    .globl dwc_s2_relu\n"
     "    .purgem DWC_COL4\n    .purgem DWC_COL5\n    .purgem DWC_OUT\n    .purgem DWC_S1STEP\n"
     "    .purgem DWC_S2STEP\n    .purgem DWC_SAVE\n    .purgem DWC_RESTORE\n    .purgem DWC_NEXT\n"
-    "    .purgem DWC_S1\n    .purgem DWC_S2\n"
+    "    .purgem DWC_S1\n    .purgem DWC_S2\n    .purgem DWC_S1PRO\n    .purgem DWC_S1ODD\n"
+    "    .purgem DWC_S1N\n    .purgem DWC_S2PRO\n    .purgem DWC_S2N\n"
     "    .option pop\n"
     "    .popsection\n");
 
@@ -260,14 +342,68 @@ static inline uint32_t dwc_quad(int32_t b0, int32_t b1, int32_t b2, int32_t b3)
     return (uint8_t)b0 | (uint32_t)(uint8_t)b1 << 8 | (uint32_t)(uint8_t)b2 << 16 | (uint32_t)(uint8_t)b3 << 24;
 }
 
+/* The weight words of the channel whose 9 weights are wc[0], wc[c], ... (see below). Out of
+ * line, as the edge pairs: the layer loop keeps its registers. */
+static __attribute__((noinline)) void dwc_weights(struct dwc *r, const int8_t *wc, uint32_t c, uint32_t stride)
+{
+    int32_t t[9];
+    for (int i = 0; i < 9; i++, wc += c)
+        t[i] = *wc;
+    for (int kx = 0; kx < 3; kx++) {
+        r->k[kx] = dwc_quad(t[kx], t[3 + kx], t[6 + kx], 0);
+        if (stride == 1) {
+            r->k[3 + kx] = r->k[kx] << 8;
+            r->k[6 + kx] = 0;
+        } else {
+            r->k[3 + kx] = dwc_quad(0, 0, t[kx], t[3 + kx]);
+            r->k[6 + kx] = (uint32_t)t[6 + kx];
+        }
+    }
+}
+
+/* One pair of output rows (y, y + 1) at an edge: rows outside the input take a valid row's
+ * pointer and have their weights zeroed; a single last row (y + 1 == oh) stores twice to row y. */
+static __attribute__((noinline)) void dwc_edge(struct dwc *r, void (*sweep)(struct dwc *), const int8_t *cin,
+                                               int8_t *o, uint32_t y, uint32_t h, uint32_t rowb, uint32_t stride,
+                                               uint32_t oh, uint32_t orow)
+{
+    uint32_t nrows = stride == 1 ? 4 : 5, valid = 0, m = 0, k[9];
+    int32_t iy0 = (int32_t)(y * stride) - (int32_t)r->pad;
+    const int8_t *any = 0;
+    for (uint32_t i = 0; i < 5; i++) {
+        int32_t iy = iy0 + (int32_t)i;
+        r->p[i] = 0;
+        if (i < nrows && iy >= 0 && iy < (int32_t)h) {
+            r->p[i] = cin + (uint32_t)iy * rowb;
+            valid |= 1u << i;
+            if (!any)
+                any = r->p[i];
+        }
+    }
+    for (uint32_t i = 0; i < 5; i++)
+        if (!r->p[i])
+            r->p[i] = any;
+    for (uint32_t i = 0; i < 4; i++)
+        if (valid & (1u << i))
+            m |= 0xffu << (8 * i);
+    for (int i = 0; i < 9; i++) {
+        k[i] = r->k[i];
+        r->k[i] = i < 6 ? k[i] & m : valid & 16 ? k[i] : 0;
+    }
+    r->o0 = o;
+    r->o1 = y + 1 < oh ? o + orow : o;
+    r->passes = 1;
+    sweep(r);
+    for (int i = 0; i < 9; i++)
+        r->k[i] = k[i];
+}
+
 /*
  * Work items are (channel, pair of output rows), channel-major, sliced over the team. The
  * weight words of a channel: stride 1 k[kx] = ka (w[0][kx] w[1][kx] w[2][kx] 0), k[3 + kx] =
  * kb = ka << 8; stride 2 k[kx] = ka, k[3 + kx] = kc (0 0 w[0][kx] w[1][kx]), k[6 + kx] =
  * w[2][kx]. Pairs [jlo, jhi) have all their input rows inside the input and two output rows:
- * a run of them runs in one call. At the other pairs a row outside the input (padding, or below
- * the last row) takes a valid row's pointer and its lane of every weight word is zeroed; a last
- * single output row stores both rows' bytes to it, row y's last.
+ * a run of them is one call. The others are edge pairs (dwc_edge).
  */
 void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int32_t *bias, uint32_t h,
                       uint32_t width, uint32_t c, uint32_t stride, uint32_t pad, uint32_t shift, int relu)
@@ -282,19 +418,19 @@ void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int3
     uint32_t nfull = width + pad >= 3 ? (width + pad - 3) / stride + 1 : 0;
     if (nfull > ow)
         nfull = ow;
-    const uint32_t nrows = stride == 1 ? 4 : 5, npairs = (oh + 1) / 2, rowb = width * c;
+    const uint32_t nrows = stride == 1 ? 4 : 5, npairs = (oh + 1) / 2, rowb = width * c, orow = ow * c;
     struct dwc r;
     r.cs = c;
     r.shift = shift;
     r.pad = pad;
     r.n = nfull;
     r.tail = ow > nfull;
+    r.n2 = nfull / 2;
     /* input columns a sweep consumes (post-increments), see the prologues */
     uint32_t cols = stride == 1 ? 2 - pad + nfull : 1 - pad + 2 * nfull + r.tail;
     r.in_adv = 2 * stride * rowb - cols * c;
-    r.out_adv = ow * c;                         /* a row of outputs on from the end of the other */
+    r.out_adv = orow;                           /* a row of outputs on from the end of the other */
     void (*sweep)(struct dwc *) = stride == 1 ? (relu ? dwc_s1_relu : dwc_s1) : (relu ? dwc_s2_relu : dwc_s2);
-    const int32_t lo = relu ? 0 : -128;
     const int64_t round = shift ? (int64_t)1 << (shift - 1) : 0;
     /* interior pairs: j >= 1 (or 0 without padding) and 2 j stride - pad + nrows <= h, 2 j + 2 <= oh */
     uint32_t jlo = pad, jhi = 0;
@@ -303,8 +439,6 @@ void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int3
         if (jhi > oh / 2)
             jhi = oh / 2;
     }
-    uint32_t kw[9] = {0};
-    int wide = 0;                               /* this channel's bias needs 64 bits */
     uint32_t first, last;
     iss_slice(npairs * c, iss_core_id(), iss_team_size(), &first, &last);
     uint32_t ch = first / npairs, j = first % npairs;
@@ -312,73 +446,32 @@ void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int3
         /* this channel's pairs on this core: [j, jend) */
         uint32_t jend = last - item < npairs - j ? j + (last - item) : npairs;
         item += jend - j;
-        int32_t t[9];
-        for (int i = 0; i < 9; i++)
-            t[i] = w[i * c + ch];
-        for (int kx = 0; kx < 3; kx++) {
-            kw[kx] = dwc_quad(t[kx], t[3 + kx], t[6 + kx], 0);
-            if (stride == 1) {
-                kw[3 + kx] = kw[kx] << 8;
-            } else {
-                kw[3 + kx] = dwc_quad(0, 0, t[kx], t[3 + kx]);
-                kw[6 + kx] = (uint32_t)t[6 + kx];
-            }
-        }
         /* |sum of 9 products| <= 147456 < 2^18: cv.addrnr's 32-bit acc + bias + rounding is
          * exact unless bias + rounding is near the limits */
         int64_t b64 = bias ? bias[ch] : 0, init64 = b64 + round;
-        wide = init64 > INT32_MAX - (1 << 18) || init64 < INT32_MIN + (1 << 18);
+        if (init64 > INT32_MAX - (1 << 18) || init64 < INT32_MIN + (1 << 18)) {
+            for (uint32_t y = 2 * j; y < 2 * jend && y < oh; y++)
+                for (uint32_t x = 0; x < ow; x++)
+                    out[(y * ow + x) * c + ch] = dw_pixel64(in, w, b64, h, width, c, stride, pad, shift,
+                                                            relu ? 0 : -128, y, x, ch);
+            continue;
+        }
         r.bias = (int32_t)b64;
+        dwc_weights(&r, w + ch, c, stride);
         const int8_t *cin = in + ch;
+        int8_t *cout = out + ch;
         while (j < jend) {
-            uint32_t y = 2 * j;
-            int8_t *o = out + y * ow * c + ch;
-            if (wide) {
-                for (uint32_t yy = y; yy < y + 2 && yy < oh; yy++)
-                    for (uint32_t x = 0; x < ow; x++)
-                        o[((yy - y) * ow + x) * c] = dw_pixel64(in, w, bias[ch], h, width, c, stride, pad, shift,
-                                                                lo, yy, x, ch);
+            if (j < jlo || j >= jhi) {
+                dwc_edge(&r, sweep, cin, cout + 2 * j * orow, 2 * j, h, rowb, stride, oh, orow);
                 j++;
                 continue;
             }
-            int32_t iy0 = (int32_t)(y * stride) - (int32_t)pad;
-            r.o0 = o;
-            r.o1 = o + ow * c;
-            if (j >= jlo && j < jhi) {
-                r.passes = (jend < jhi ? jend : jhi) - j;
-                const int8_t *p = cin + (uint32_t)iy0 * rowb;
-                for (uint32_t i = 0; i < 5; i++, p += rowb)
-                    r.p[i] = p;                 /* p[4] unused at stride 1 */
-                for (int i = 0; i < 9; i++)
-                    r.k[i] = kw[i];
-            } else {
-                r.passes = 1;
-                uint32_t valid = 0, m = 0;
-                const int8_t *any = 0;
-                for (uint32_t i = 0; i < 5; i++) {
-                    int32_t iy = iy0 + (int32_t)i;
-                    if (i < nrows && iy >= 0 && iy < (int32_t)h) {
-                        r.p[i] = cin + (uint32_t)iy * rowb;
-                        valid |= 1u << i;
-                        if (!any)
-                            any = r.p[i];
-                    } else {
-                        r.p[i] = 0;
-                    }
-                }
-                for (uint32_t i = 0; i < 5; i++)
-                    if (!r.p[i])
-                        r.p[i] = any;
-                for (uint32_t i = 0; i < 4; i++)
-                    if (valid & (1u << i))
-                        m |= 0xffu << (8 * i);
-                for (int i = 0; i < 6; i++)
-                    r.k[i] = kw[i] & m;
-                for (int i = 6; i < 9; i++)
-                    r.k[i] = valid & 16 ? kw[i] : 0;
-                if (y + 1 >= oh)
-                    r.o1 = o;
-            }
+            const int8_t *p = cin + (2 * j * stride - pad) * rowb;
+            for (uint32_t i = 0; i < 5; i++, p += rowb)
+                r.p[i] = p;                     /* p[4] unused at stride 1 */
+            r.o0 = cout + 2 * j * orow;
+            r.o1 = r.o0 + orow;
+            r.passes = (jend < jhi ? jend : jhi) - j;
             j += r.passes;
             sweep(&r);
         }
