@@ -54,20 +54,26 @@ static int8_t dw_pixel64(const int8_t *in, const int8_t *w, int64_t bias, uint32
 /* ---- CORE-V: column words of 4 (5) rows, cv.sdotsp.b along the kernel column ---- */
 #include "iss_simd.h"
 
-/* A run of `passes` pairs of output rows of one channel for the assembly (offsets used there). */
-struct dwc {
+/* The pointers and weights of a sweep (offsets used in the assembly). */
+struct dwc_set {
     const int8_t *p[5];     /*  0-16: input column 0 of the 4 (stride 1) or 5 (stride 2) rows */
     int8_t *o0, *o1;        /* 20 24: output column 0 of the two rows (o1 == o0: one row) */
     uint32_t k[9];          /* 28-60: weight words, see iss_depthwise3x3 */
-    int32_t bias;           /* 64 */
-    uint32_t shift;         /* 68 */
-    uint32_t cs;            /* 72: bytes between horizontally adjacent pixels (channels) */
-    uint32_t pad;           /* 76 */
-    uint32_t n;             /* 80: steps whose rightmost column is inside the input */
-    uint32_t tail;          /* 84: 1: a last output whose right column is padding */
-    uint32_t passes;        /* 88: pairs to sweep (>= 1) */
-    uint32_t in_adv, out_adv;   /* 92 96: from the end of a pair's input / output rows to the next pair's */
-    uint32_t n2;            /* 100: stride 1: n / 2 (hardware loop iterations of 2 steps) */
+};
+
+/* One call: an edge pair (first), a run of `passes` interior pairs, an edge pair (last). */
+struct dwc {
+    struct dwc_set set[3];  /* 0 64 128: the first edge pair, the run, the last edge pair */
+    int32_t bias;           /* 192 */
+    uint32_t shift;         /* 196 */
+    uint32_t cs;            /* 200: bytes between horizontally adjacent pixels (channels) */
+    uint32_t pad;           /* 204 */
+    uint32_t n;             /* 208: steps whose rightmost column is inside the input */
+    uint32_t tail;          /* 212: 1: a last output whose right column is padding */
+    uint32_t passes;        /* 216: interior pairs (0: none) */
+    uint32_t in_adv, out_adv;   /* 220 224: from the end of a pair's input / output rows to the next pair's */
+    uint32_t n2;            /* 228: stride 1: n / 2 (hardware loop iterations of 2 steps) */
+    uint32_t first, last;   /* 232 236: 1: set[0] / set[2] is a pair to sweep */
 };
 
 void dwc_s1(struct dwc *r);
@@ -157,15 +163,15 @@ __asm__(
     "    ret\n"
     "    .endm\n"
     "    .macro DWC_NEXT s, again, done, ins, outs\n" /* next pair, if any: step the pointers */
-    "    lw t4, 88(\\s)\n"
+    "    lw t4, 216(\\s)\n"
     "    addi t4, t4, -1\n"
     "    beqz t4, \\done\n"
-    "    sw t4, 88(\\s)\n"
-    "    lw t5, 92(\\s)\n"
+    "    sw t4, 216(\\s)\n"
+    "    lw t5, 220(\\s)\n"
     "    .irp r, \\ins\n"
     "    add \\r, \\r, t5\n"
     "    .endr\n"
-    "    lw t5, 96(\\s)\n"
+    "    lw t5, 224(\\s)\n"
     "    .irp r, \\outs\n"
     "    add \\r, \\r, t5\n"
     "    .endr\n"
@@ -189,11 +195,11 @@ __asm__(
     "    mv s6, s8\n    mv s7, s9\n"
     "    .endm\n"
     /* Nested hardware loops: loop 1 over the pairs, loop 0 over the step pairs (n / 2 >= 1);
-     * the prologue, the odd step and the tail (pad 1) are fixed for the whole call. */
+     * the prologue, the odd step and the tail (pad 1) are fixed for the whole run. */
     "    .macro DWC_S1N clip, pad, odd\n"
-    "    lw t5, 88(s10)\n"
+    "    lw t5, 216(s10)\n"
     ISS_CV_SETUP(1, t5, 49f)
-    "    lw t5, 100(s10)\n"
+    "    lw t5, 228(s10)\n"
     "    DWC_S1PRO \\pad\n"
     ISS_CV_SETUP(0, t5, 48f)
     "    DWC_S1STEP s6, s7, s8, s9, \\clip\n"
@@ -205,43 +211,20 @@ __asm__(
     "    .if \\pad\n"
     "    DWC_OUT s6, s7, \\clip, a5, a6, a7, t6, a4\n"   /* the right column is padding */
     "    .endif\n"
-    "    lw t5, 92(s10)\n"
+    "    lw t5, 220(s10)\n"
     "    add a0, a0, t5\n   add a1, a1, t5\n   add a2, a2, t5\n   add a3, a3, t5\n"
-    "    lw t5, 96(s10)\n"
+    "    lw t5, 224(s10)\n"
     "    add a5, a5, t5\n   add a6, a6, t5\n"
     "49:\n"
-    "    DWC_RESTORE\n"
+    "    j 8f\n"
     "    .endm\n"
-
-    "    .macro DWC_S1 name, clip\n"
-    "    .type \\name, @function\n"
-    "    .balign 4\n"
-    "\\name:\n"
-    "    DWC_SAVE\n"
-    "    mv s10, a0\n"
-    "    lw s0, 28(s10)\n  lw s1, 32(s10)\n  lw s2, 36(s10)\n"
-    "    lw s3, 40(s10)\n  lw s4, 44(s10)\n  lw s5, 48(s10)\n"
-    "    lw a4, 72(s10)\n  lw a7, 64(s10)\n  lw t6, 68(s10)\n"
-    "    lw a0, 0(s10)\n   lw a1, 4(s10)\n   lw a2, 8(s10)\n   lw a3, 12(s10)\n"
-    "    lw a5, 20(s10)\n  lw a6, 24(s10)\n"
-    "    lw t4, 100(s10)\n"
-    "    lw t5, 76(s10)\n"
-    "    beqz t4, 10f\n"                        /* fewer than 2 steps: the loop below */
-    "    lw t4, 80(s10)\n"
-    "    andi t4, t4, 1\n"
-    "    bnez t5, 3f\n"
-    "    bnez t4, 2f\n"
-    "    DWC_S1N \\clip, 0, 0\n"
-    "2:  DWC_S1N \\clip, 0, 1\n"
-    "3:  bnez t4, 4f\n"
-    "    DWC_S1N \\clip, 1, 0\n"
-    "4:  DWC_S1N \\clip, 1, 1\n"
-    "10: lw t5, 76(s10)\n"                      /* a pair at a time */
+    "    .macro DWC_S1PASS clip\n"              /* one pair, branches allowed */
+    "    lw t5, 204(s10)\n"
     "    bnez t5, 11f\n"
     "    DWC_S1PRO 0\n"
     "    j 12f\n"
     "11: DWC_S1PRO 1\n"
-    "12: lw t4, 80(s10)\n"
+    "12: lw t4, 208(s10)\n"
     "    srli t5, t4, 1\n"
     "    beqz t5, 13f\n"
     ISS_CV_SETUP(0, t5, 14f)
@@ -251,11 +234,51 @@ __asm__(
     "13: andi t4, t4, 1\n"
     "    beqz t4, 15f\n"
     "    DWC_S1ODD \\clip\n"
-    "15: lw t4, 84(s10)\n"
+    "15: lw t4, 212(s10)\n"
     "    beqz t4, 16f\n"
     "    DWC_OUT s6, s7, \\clip, a5, a6, a7, t6, a4\n"   /* the right column is padding */
-    "16: DWC_NEXT s10, 10b, 17f, \"a0, a1, a2, a3\", \"a5, a6\"\n"
-    "17: DWC_RESTORE\n"
+    "16:\n"
+    "    .endm\n"
+    "    .macro DWC_SET1 off\n"                 /* rows, outputs, weights of set[off / 64] */
+    "    lw a0, \\off+0(s10)\n   lw a1, \\off+4(s10)\n   lw a2, \\off+8(s10)\n   lw a3, \\off+12(s10)\n"
+    "    lw a5, \\off+20(s10)\n  lw a6, \\off+24(s10)\n"
+    "    lw s0, \\off+28(s10)\n  lw s1, \\off+32(s10)\n  lw s2, \\off+36(s10)\n"
+    "    lw s3, \\off+40(s10)\n  lw s4, \\off+44(s10)\n  lw s5, \\off+48(s10)\n"
+    "    .endm\n"
+
+    "    .macro DWC_S1 name, clip\n"
+    "    .type \\name, @function\n"
+    "    .balign 4\n"
+    "\\name:\n"
+    "    DWC_SAVE\n"
+    "    mv s10, a0\n"
+    "    lw a4, 200(s10)\n  lw a7, 192(s10)\n  lw t6, 196(s10)\n"
+    "    lw t4, 232(s10)\n"
+    "    beqz t4, 1f\n"
+    "    DWC_SET1 0\n"                          /* the first edge pair */
+    "    DWC_S1PASS \\clip\n"
+    "1:  DWC_SET1 64\n"                         /* the run */
+    "    lw t4, 228(s10)\n"
+    "    lw t5, 216(s10)\n"
+    "    beqz t5, 8f\n"
+    "    beqz t4, 10f\n"                        /* fewer than 2 steps: a pair at a time */
+    "    lw t4, 208(s10)\n"
+    "    lw t5, 204(s10)\n"
+    "    andi t4, t4, 1\n"
+    "    bnez t5, 3f\n"
+    "    bnez t4, 2f\n"
+    "    DWC_S1N \\clip, 0, 0\n"
+    "2:  DWC_S1N \\clip, 0, 1\n"
+    "3:  bnez t4, 4f\n"
+    "    DWC_S1N \\clip, 1, 0\n"
+    "4:  DWC_S1N \\clip, 1, 1\n"
+    "10: DWC_S1PASS \\clip\n"
+    "    DWC_NEXT s10, 10b, 8f, \"a0, a1, a2, a3\", \"a5, a6\"\n"
+    "8:  lw t4, 236(s10)\n"
+    "    beqz t4, 9f\n"
+    "    DWC_SET1 128\n"                        /* the last edge pair */
+    "    DWC_S1PASS \\clip\n"
+    "9:  DWC_RESTORE\n"
     "    .size \\name, .-\\name\n"
     "    .endm\n"
 
@@ -269,19 +292,44 @@ __asm__(
     "    .endm\n"
     /* Nested hardware loops (n >= 1, no tail): loop 1 over the pairs, loop 0 over the steps. */
     "    .macro DWC_S2N clip, pad\n"
-    "    lw t5, 88(s11)\n"
+    "    lw t5, 216(s11)\n"
     ISS_CV_SETUP(1, t5, 59f)
-    "    lw t5, 80(s11)\n"
+    "    lw t5, 208(s11)\n"
     "    DWC_S2PRO \\pad\n"
     ISS_CV_SETUP(0, t5, 58f)
     "    DWC_S2STEP \\clip\n"
     "58:\n"
-    "    lw t5, 92(s11)\n"
+    "    lw t5, 220(s11)\n"
     "    add a0, a0, t5\n   add a1, a1, t5\n   add a2, a2, t5\n   add a3, a3, t5\n   add a4, a4, t5\n"
-    "    lw t5, 96(s11)\n"
+    "    lw t5, 224(s11)\n"
     "    add a6, a6, t5\n   add a7, a7, t5\n"
     "59:\n"
-    "    DWC_RESTORE\n"
+    "    j 8f\n"
+    "    .endm\n"
+    "    .macro DWC_S2PASS clip\n"              /* one pair, branches allowed */
+    "    lw t5, 204(s11)\n"
+    "    bnez t5, 21f\n"
+    "    DWC_S2PRO 0\n"
+    "    j 22f\n"
+    "21: DWC_S2PRO 1\n"
+    "22: lw t5, 208(s11)\n"
+    "    beqz t5, 23f\n"
+    ISS_CV_SETUP(0, t5, 24f)
+    "    DWC_S2STEP \\clip\n"
+    "24:\n"
+    "23: lw t5, 212(s11)\n"
+    "    beqz t5, 25f\n"
+    "    DWC_COL5\n"                            /* the middle column; the right one is padding */
+    "    cv.sdotsp.b t6, t0, s1\n   cv.sdotsp.b ra, t0, s4\n   cv.mac ra, t4, s7\n"
+    "    DWC_OUT t6, ra, \\clip, a6, a7, s9, s10, a5\n"
+    "25:\n"
+    "    .endm\n"
+    "    .macro DWC_SET2 off\n"
+    "    lw a0, \\off+0(s11)\n   lw a1, \\off+4(s11)\n   lw a2, \\off+8(s11)\n   lw a3, \\off+12(s11)\n"
+    "    lw a4, \\off+16(s11)\n  lw a6, \\off+20(s11)\n  lw a7, \\off+24(s11)\n"
+    "    lw s0, \\off+28(s11)\n  lw s1, \\off+32(s11)\n  lw s2, \\off+36(s11)\n"
+    "    lw s3, \\off+40(s11)\n  lw s4, \\off+44(s11)\n  lw s5, \\off+48(s11)\n"
+    "    lw s6, \\off+52(s11)\n  lw s7, \\off+56(s11)\n  lw s8, \\off+60(s11)\n"
     "    .endm\n"
 
     "    .macro DWC_S2 name, clip\n"
@@ -290,37 +338,29 @@ __asm__(
     "\\name:\n"
     "    DWC_SAVE\n"
     "    mv s11, a0\n"
-    "    lw s0, 28(s11)\n  lw s1, 32(s11)\n  lw s2, 36(s11)\n"
-    "    lw s3, 40(s11)\n  lw s4, 44(s11)\n  lw s5, 48(s11)\n"
-    "    lw s6, 52(s11)\n  lw s7, 56(s11)\n  lw s8, 60(s11)\n"
-    "    lw a5, 72(s11)\n  lw s9, 64(s11)\n  lw s10, 68(s11)\n"
-    "    lw a0, 0(s11)\n   lw a1, 4(s11)\n   lw a2, 8(s11)\n   lw a3, 12(s11)\n"
-    "    lw a4, 16(s11)\n  lw a6, 20(s11)\n  lw a7, 24(s11)\n"
-    "    lw t4, 80(s11)\n"
-    "    lw t5, 84(s11)\n"
-    "    beqz t4, 20f\n"                        /* no steps or a tail: the loop below */
+    "    lw a5, 200(s11)\n  lw s9, 192(s11)\n  lw s10, 196(s11)\n"
+    "    lw t4, 232(s11)\n"
+    "    beqz t4, 1f\n"
+    "    DWC_SET2 0\n"                          /* the first edge pair */
+    "    DWC_S2PASS \\clip\n"
+    "1:  DWC_SET2 64\n"                         /* the run */
+    "    lw t5, 216(s11)\n"
+    "    lw t4, 208(s11)\n"
+    "    beqz t5, 8f\n"
+    "    beqz t4, 20f\n"                        /* no steps or a tail: a pair at a time */
+    "    lw t5, 212(s11)\n"
     "    bnez t5, 20f\n"
-    "    lw t5, 76(s11)\n"
+    "    lw t5, 204(s11)\n"
     "    bnez t5, 2f\n"
     "    DWC_S2N \\clip, 0\n"
     "2:  DWC_S2N \\clip, 1\n"
-    "20: lw t5, 76(s11)\n"                      /* a pair at a time */
-    "    bnez t5, 21f\n"
-    "    DWC_S2PRO 0\n"
-    "    j 22f\n"
-    "21: DWC_S2PRO 1\n"
-    "22: lw t5, 80(s11)\n"
-    "    beqz t5, 23f\n"
-    ISS_CV_SETUP(0, t5, 24f)
-    "    DWC_S2STEP \\clip\n"
-    "24:\n"
-    "23: lw t5, 84(s11)\n"
-    "    beqz t5, 25f\n"
-    "    DWC_COL5\n"                            /* the middle column; the right one is padding */
-    "    cv.sdotsp.b t6, t0, s1\n   cv.sdotsp.b ra, t0, s4\n   cv.mac ra, t4, s7\n"
-    "    DWC_OUT t6, ra, \\clip, a6, a7, s9, s10, a5\n"
-    "25: DWC_NEXT s11, 20b, 27f, \"a0, a1, a2, a3, a4\", \"a6, a7\"\n"
-    "27: DWC_RESTORE\n"
+    "20: DWC_S2PASS \\clip\n"
+    "    DWC_NEXT s11, 20b, 8f, \"a0, a1, a2, a3, a4\", \"a6, a7\"\n"
+    "8:  lw t4, 236(s11)\n"
+    "    beqz t4, 9f\n"
+    "    DWC_SET2 128\n"                        /* the last edge pair */
+    "    DWC_S2PASS \\clip\n"
+    "9:  DWC_RESTORE\n"
     "    .size \\name, .-\\name\n"
     "    .endm\n"
 
@@ -332,7 +372,8 @@ __asm__(
     "    .purgem DWC_COL4\n    .purgem DWC_COL5\n    .purgem DWC_OUT\n    .purgem DWC_S1STEP\n"
     "    .purgem DWC_S2STEP\n    .purgem DWC_SAVE\n    .purgem DWC_RESTORE\n    .purgem DWC_NEXT\n"
     "    .purgem DWC_S1\n    .purgem DWC_S2\n    .purgem DWC_S1PRO\n    .purgem DWC_S1ODD\n"
-    "    .purgem DWC_S1N\n    .purgem DWC_S2PRO\n    .purgem DWC_S2N\n"
+    "    .purgem DWC_S1N\n    .purgem DWC_S2PRO\n    .purgem DWC_S2N\n    .purgem DWC_S1PASS\n"
+    "    .purgem DWC_S2PASS\n    .purgem DWC_SET1\n    .purgem DWC_SET2\n"
     "    .option pop\n"
     "    .popsection\n");
 
@@ -344,7 +385,7 @@ static inline uint32_t dwc_quad(int32_t b0, int32_t b1, int32_t b2, int32_t b3)
 
 /* The weight words of the channel whose 9 weights are wc[0], wc[c], ... (see below). Out of
  * line, as the edge pairs: the layer loop keeps its registers. */
-static __attribute__((noinline)) void dwc_weights(struct dwc *r, const int8_t *wc, uint32_t c, uint32_t stride)
+static __attribute__((noinline)) void dwc_weights(struct dwc_set *r, const int8_t *wc, uint32_t c, uint32_t stride)
 {
     int32_t t[9];
     for (int i = 0; i < 9; i++, wc += c)
@@ -361,41 +402,36 @@ static __attribute__((noinline)) void dwc_weights(struct dwc *r, const int8_t *w
     }
 }
 
-/* One pair of output rows (y, y + 1) at an edge: rows outside the input take a valid row's
- * pointer and have their weights zeroed; a single last row (y + 1 == oh) stores twice to row y. */
-static __attribute__((noinline)) void dwc_edge(struct dwc *r, void (*sweep)(struct dwc *), const int8_t *cin,
-                                               int8_t *o, uint32_t y, uint32_t h, uint32_t rowb, uint32_t stride,
+/* Set e for the pair of output rows (y, y + 1) at an edge from the run's weights k: rows outside
+ * the input take a valid row's pointer and have their weights zeroed; a single last row
+ * (y + 1 == oh) stores twice to row y. */
+static __attribute__((noinline)) void dwc_edge(struct dwc_set *e, const uint32_t *k, const int8_t *cin, int8_t *o,
+                                               uint32_t y, uint32_t h, uint32_t rowb, uint32_t stride, uint32_t pad,
                                                uint32_t oh, uint32_t orow)
 {
-    uint32_t nrows = stride == 1 ? 4 : 5, valid = 0, m = 0, k[9];
-    int32_t iy0 = (int32_t)(y * stride) - (int32_t)r->pad;
+    uint32_t nrows = stride == 1 ? 4 : 5, valid = 0, m = 0;
+    int32_t iy0 = (int32_t)(y * stride) - (int32_t)pad;
     const int8_t *any = 0;
     for (uint32_t i = 0; i < 5; i++) {
         int32_t iy = iy0 + (int32_t)i;
-        r->p[i] = 0;
+        e->p[i] = 0;
         if (i < nrows && iy >= 0 && iy < (int32_t)h) {
-            r->p[i] = cin + (uint32_t)iy * rowb;
+            e->p[i] = cin + (uint32_t)iy * rowb;
             valid |= 1u << i;
             if (!any)
-                any = r->p[i];
+                any = e->p[i];
         }
     }
     for (uint32_t i = 0; i < 5; i++)
-        if (!r->p[i])
-            r->p[i] = any;
+        if (!e->p[i])
+            e->p[i] = any;
     for (uint32_t i = 0; i < 4; i++)
         if (valid & (1u << i))
             m |= 0xffu << (8 * i);
-    for (int i = 0; i < 9; i++) {
-        k[i] = r->k[i];
-        r->k[i] = i < 6 ? k[i] & m : valid & 16 ? k[i] : 0;
-    }
-    r->o0 = o;
-    r->o1 = y + 1 < oh ? o + orow : o;
-    r->passes = 1;
-    sweep(r);
     for (int i = 0; i < 9; i++)
-        r->k[i] = k[i];
+        e->k[i] = i < 6 ? k[i] & m : valid & 16 ? k[i] : 0;
+    e->o0 = o;
+    e->o1 = y + 1 < oh ? o + orow : o;
 }
 
 /*
@@ -457,22 +493,31 @@ void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int3
             continue;
         }
         r.bias = (int32_t)b64;
-        dwc_weights(&r, w + ch, c, stride);
+        dwc_weights(&r.set[1], w + ch, c, stride);
         const int8_t *cin = in + ch;
         int8_t *cout = out + ch;
         while (j < jend) {
-            if (j < jlo || j >= jhi) {
-                dwc_edge(&r, sweep, cin, cout + 2 * j * orow, 2 * j, h, rowb, stride, oh, orow);
+            /* one call: an edge pair, the interior pairs after it, an edge pair after them */
+            r.first = j < jlo || j >= jhi;
+            if (r.first) {
+                dwc_edge(&r.set[0], r.set[1].k, cin, cout + 2 * j * orow, 2 * j, h, rowb, stride, pad, oh, orow);
                 j++;
-                continue;
             }
-            const int8_t *p = cin + (2 * j * stride - pad) * rowb;
-            for (uint32_t i = 0; i < 5; i++, p += rowb)
-                r.p[i] = p;                     /* p[4] unused at stride 1 */
-            r.o0 = cout + 2 * j * orow;
-            r.o1 = r.o0 + orow;
-            r.passes = (jend < jhi ? jend : jhi) - j;
-            j += r.passes;
+            r.passes = 0;
+            if (j >= jlo && j < jhi && j < jend) {
+                const int8_t *p = cin + (2 * j * stride - pad) * rowb;
+                for (uint32_t i = 0; i < 5; i++, p += rowb)
+                    r.set[1].p[i] = p;          /* p[4] unused at stride 1 */
+                r.set[1].o0 = cout + 2 * j * orow;
+                r.set[1].o1 = r.set[1].o0 + orow;
+                r.passes = (jend < jhi ? jend : jhi) - j;
+                j += r.passes;
+            }
+            r.last = j < jend && j >= jhi;
+            if (r.last) {
+                dwc_edge(&r.set[2], r.set[1].k, cin, cout + 2 * j * orow, 2 * j, h, rowb, stride, pad, oh, orow);
+                j++;
+            }
             sweep(&r);
         }
     }
