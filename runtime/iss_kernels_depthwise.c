@@ -402,36 +402,47 @@ static __attribute__((noinline)) void dwc_weights(struct dwc_set *r, const int8_
     }
 }
 
-/* Set e for the pair of output rows (y, y + 1) at an edge from the run's weights k: rows outside
- * the input take a valid row's pointer and have their weights zeroed; a single last row
- * (y + 1 == oh) stores twice to row y. */
-static __attribute__((noinline)) void dwc_edge(struct dwc_set *e, const uint32_t *k, const int8_t *cin, int8_t *o,
-                                               uint32_t y, uint32_t h, uint32_t rowb, uint32_t stride, uint32_t pad,
-                                               uint32_t oh, uint32_t orow)
+/* The layout of an edge pair (output rows y, y + 1), the same for every channel: rows outside
+ * the input take a valid row's place (off: row offsets from the channel's input) and have their
+ * weight lanes zeroed (m: masks of the weight words); a single last row (y + 1 == oh) stores
+ * twice to row y (o1: offset of the second output row). */
+struct dwc_edge {
+    uint32_t off[5], m[9], o0, o1;
+};
+
+static __attribute__((noinline)) void dwc_edge_init(struct dwc_edge *e, uint32_t y, uint32_t h, uint32_t rowb,
+                                                    uint32_t stride, uint32_t pad, uint32_t oh, uint32_t orow)
 {
-    uint32_t nrows = stride == 1 ? 4 : 5, valid = 0, m = 0;
+    uint32_t nrows = stride == 1 ? 4 : 5, valid = 0, m = 0, any = 0;
     int32_t iy0 = (int32_t)(y * stride) - (int32_t)pad;
-    const int8_t *any = 0;
-    for (uint32_t i = 0; i < 5; i++) {
-        int32_t iy = iy0 + (int32_t)i;
-        e->p[i] = 0;
-        if (i < nrows && iy >= 0 && iy < (int32_t)h) {
-            e->p[i] = cin + (uint32_t)iy * rowb;
+    for (int i = 4; i >= 0; i--) {
+        int32_t iy = iy0 + i;
+        if ((uint32_t)i < nrows && iy >= 0 && iy < (int32_t)h) {
             valid |= 1u << i;
-            if (!any)
-                any = e->p[i];
+            any = (uint32_t)iy * rowb;
         }
     }
     for (uint32_t i = 0; i < 5; i++)
-        if (!e->p[i])
-            e->p[i] = any;
+        e->off[i] = valid & (1u << i) ? (uint32_t)(iy0 + (int32_t)i) * rowb : any;
     for (uint32_t i = 0; i < 4; i++)
         if (valid & (1u << i))
             m |= 0xffu << (8 * i);
     for (int i = 0; i < 9; i++)
-        e->k[i] = i < 6 ? k[i] & m : valid & 16 ? k[i] : 0;
-    e->o0 = o;
-    e->o1 = y + 1 < oh ? o + orow : o;
+        e->m[i] = i < 6 ? m : valid & 16 ? ~0u : 0;
+    e->o0 = y * orow;
+    e->o1 = y + 1 < oh ? e->o0 + orow : e->o0;
+}
+
+/* Set d for edge pair e of the channel whose input is cin, output cout, weights k. */
+static inline void dwc_edge_set(struct dwc_set *d, const struct dwc_edge *e, const uint32_t *k, const int8_t *cin,
+                                int8_t *cout)
+{
+    for (int i = 0; i < 5; i++)
+        d->p[i] = cin + e->off[i];
+    for (int i = 0; i < 9; i++)
+        d->k[i] = k[i] & e->m[i];
+    d->o0 = cout + e->o0;
+    d->o1 = cout + e->o1;
 }
 
 /*
@@ -467,7 +478,6 @@ void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int3
     r.in_adv = 2 * stride * rowb - cols * c;
     r.out_adv = orow;                           /* a row of outputs on from the end of the other */
     void (*sweep)(struct dwc *) = stride == 1 ? (relu ? dwc_s1_relu : dwc_s1) : (relu ? dwc_s2_relu : dwc_s2);
-    const int64_t round = shift ? (int64_t)1 << (shift - 1) : 0;
     /* interior pairs: j >= 1 (or 0 without padding) and 2 j stride - pad + nrows <= h, 2 j + 2 <= oh */
     uint32_t jlo = pad, jhi = 0;
     if (h + pad >= nrows && oh >= 2) {
@@ -475,6 +485,16 @@ void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int3
         if (jhi > oh / 2)
             jhi = oh / 2;
     }
+    /* the edge pairs of the first and last pairs (any other edge pair: computed when met) */
+    struct dwc_edge top, bottom, other;
+    dwc_edge_init(&top, 0, h, rowb, stride, pad, oh, orow);
+    dwc_edge_init(&bottom, 2 * (npairs - 1), h, rowb, stride, pad, oh, orow);
+    /* |sum of 9 products| <= 147456 < 2^18: cv.addrnr's 32-bit acc + bias + rounding is exact
+     * unless bias + rounding is within 2^18 of the limits: biases outside [blo, bhi] take the
+     * 64-bit path */
+    const int64_t round = shift ? (int64_t)1 << (shift - 1) : 0;
+    int64_t blo64 = (int64_t)INT32_MIN + (1 << 18) - round, bhi64 = (int64_t)INT32_MAX - (1 << 18) - round;
+    const int32_t blo = blo64 < INT32_MIN ? INT32_MIN : (int32_t)blo64, bhi = (int32_t)bhi64;
     uint32_t first, last;
     iss_slice(npairs * c, iss_core_id(), iss_team_size(), &first, &last);
     uint32_t ch = first / npairs, j = first % npairs;
@@ -482,17 +502,15 @@ void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int3
         /* this channel's pairs on this core: [j, jend) */
         uint32_t jend = last - item < npairs - j ? j + (last - item) : npairs;
         item += jend - j;
-        /* |sum of 9 products| <= 147456 < 2^18: cv.addrnr's 32-bit acc + bias + rounding is
-         * exact unless bias + rounding is near the limits */
-        int64_t b64 = bias ? bias[ch] : 0, init64 = b64 + round;
-        if (init64 > INT32_MAX - (1 << 18) || init64 < INT32_MIN + (1 << 18)) {
+        int32_t b = bias ? bias[ch] : 0;
+        if (b < blo || b > bhi) {
             for (uint32_t y = 2 * j; y < 2 * jend && y < oh; y++)
                 for (uint32_t x = 0; x < ow; x++)
-                    out[(y * ow + x) * c + ch] = dw_pixel64(in, w, b64, h, width, c, stride, pad, shift,
+                    out[(y * ow + x) * c + ch] = dw_pixel64(in, w, b, h, width, c, stride, pad, shift,
                                                             relu ? 0 : -128, y, x, ch);
             continue;
         }
-        r.bias = (int32_t)b64;
+        r.bias = b;
         dwc_weights(&r.set[1], w + ch, c, stride);
         const int8_t *cin = in + ch;
         int8_t *cout = out + ch;
@@ -500,7 +518,12 @@ void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int3
             /* one call: an edge pair, the interior pairs after it, an edge pair after them */
             r.first = j < jlo || j >= jhi;
             if (r.first) {
-                dwc_edge(&r.set[0], r.set[1].k, cin, cout + 2 * j * orow, 2 * j, h, rowb, stride, pad, oh, orow);
+                const struct dwc_edge *e = &top;
+                if (j == npairs - 1)
+                    e = &bottom;
+                else if (j)
+                    dwc_edge_init(e = &other, 2 * j, h, rowb, stride, pad, oh, orow);
+                dwc_edge_set(&r.set[0], e, r.set[1].k, cin, cout);
                 j++;
             }
             r.passes = 0;
@@ -515,7 +538,10 @@ void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int3
             }
             r.last = j < jend && j >= jhi;
             if (r.last) {
-                dwc_edge(&r.set[2], r.set[1].k, cin, cout + 2 * j * orow, 2 * j, h, rowb, stride, pad, oh, orow);
+                const struct dwc_edge *e = &bottom;
+                if (j != npairs - 1)
+                    dwc_edge_init(e = &other, 2 * j, h, rowb, stride, pad, oh, orow);
+                dwc_edge_set(&r.set[2], e, r.set[1].k, cin, cout);
                 j++;
             }
             sweep(&r);
