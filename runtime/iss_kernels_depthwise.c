@@ -536,10 +536,12 @@ void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int3
             r.first = j < jlo || j >= jhi;
             if (r.first) {
                 const struct dwc_edge *e = &top;
-                if (j == npairs - 1)
+                if (j == npairs - 1) {
                     e = &bottom;
-                else if (j)
-                    dwc_edge_init(e = &other, 2 * j, h, rowb, stride, pad, oh, orow);
+                } else if (j) {
+                    dwc_edge_init(&other, 2 * j, h, rowb, stride, pad, oh, orow);
+                    e = &other;
+                }
                 dwc_edge_set(&r.set[0], e, r.set[1].k, cin, cout);
                 j++;
             }
@@ -556,8 +558,10 @@ void iss_depthwise3x3(const int8_t *in, int8_t *out, const int8_t *w, const int3
             r.last = j < jend && j >= jhi;
             if (r.last) {
                 const struct dwc_edge *e = &bottom;
-                if (j != npairs - 1)
-                    dwc_edge_init(e = &other, 2 * j, h, rowb, stride, pad, oh, orow);
+                if (j != npairs - 1) {
+                    dwc_edge_init(&other, 2 * j, h, rowb, stride, pad, oh, orow);
+                    e = &other;
+                }
                 dwc_edge_set(&r.set[2], e, r.set[1].k, cin, cout);
                 j++;
             }
