@@ -206,6 +206,7 @@ struct pw4x4_args {
     uint32_t shuf;      /* 20: cv.shuffle2.b selector: byte 0 <- rd's byte 3, byte 1 <- rs1's byte 3 */
     uint32_t cout;      /* 24: output row stride */
     uint32_t cin;       /* 28: input row stride, a multiple of 4 */
+    uint32_t shl;       /* 32: pw4x4_mulhu: 24 - the magic's shift (the output byte to the top byte) */
 };
 
 /* Pixels x, x + cin, x + 2 cin, x + 3 cin times `groups` (> 0) whole groups of the weights w
@@ -219,87 +220,100 @@ struct pw4x4_args {
  * by reg-reg loads, so a single pointer to reset per group); t6 the weight pointer; ra the
  * group's output pointer. All 28 are taken in loop 0: the constants are reloaded from the frame. */
 void pw4x4(const int8_t *x, int8_t *o, const int32_t *w, uint32_t groups, const struct pw4x4_args *k);
+/* The same with the mulhu ADC, for the spans the 32-bit multiply is not exact for (span <= 2^21):
+ * t = cv.clipur(s), n = 510 t + 257 span, q + 128 = mulhu(n, magic) >> sh (adc_init's magic, exact
+ * for n < 2^31: 767 span < 2^31), its low byte (= the output byte q - 128) shifted to the top
+ * byte by sll 24 - sh. 5 instructions and a 5-cycle mulhu per output instead of 3. mul holds
+ * the magic, add 257 span. */
+void pw4x4_mulhu(const int8_t *x, int8_t *o, const int32_t *w, uint32_t groups, const struct pw4x4_args *k);
 #define PW_ALL16(op, b)                                                                          \
     op " s0, s0, " b "\n" op " s1, s1, " b "\n" op " s2, s2, " b "\n" op " s3, s3, " b "\n"      \
     op " s4, s4, " b "\n" op " s5, s5, " b "\n" op " s6, s6, " b "\n" op " s7, s7, " b "\n"      \
     op " s8, s8, " b "\n" op " s9, s9, " b "\n" op " s10, s10, " b "\n" op " s11, s11, " b "\n"  \
     op " a4, a4, " b "\n" op " a5, a5, " b "\n" op " a6, a6, " b "\n" op " a7, a7, " b "\n"
-__asm__(
-    "    .pushsection .text.pw4x4,\"ax\",@progbits\n"
-    "    .globl pw4x4\n"
-    "    .type pw4x4, @function\n"
-    ISS_HWLP_BEGIN
-    "pw4x4:\n"
-    "    addi sp, sp, -96\n"
-    "    sw ra, 0(sp)\n    sw s0, 4(sp)\n    sw s1, 8(sp)\n    sw s2, 12(sp)\n"
-    "    sw s3, 16(sp)\n   sw s4, 20(sp)\n   sw s5, 24(sp)\n   sw s6, 28(sp)\n"
-    "    sw s7, 32(sp)\n   sw s8, 36(sp)\n   sw s9, 40(sp)\n   sw s10, 44(sp)\n"
-    "    sw s11, 48(sp)\n"
-    /* the frame's constants: 52 L, 56 quads, 60 span, 64 mul, 68 add, 72 shuf, 76 cout, 80 x */
-    "    lw t0, 0(a4)\n    lw t1, 4(a4)\n    lw t2, 8(a4)\n    lw t3, 12(a4)\n"
-    "    sw t0, 52(sp)\n   sw t1, 56(sp)\n   sw t2, 60(sp)\n   sw t3, 64(sp)\n"
-    "    lw t0, 16(a4)\n   lw t1, 20(a4)\n   lw t2, 24(a4)\n   lw t3, 28(a4)\n"
-    "    sw t0, 68(sp)\n   sw t1, 72(sp)\n   sw t2, 76(sp)\n   sw a0, 80(sp)\n"
-    "    mv ra, a1\n"
-    "    mv t6, a2\n"
-    "    mv t5, a3\n"
-    "    mv a1, t3\n"
-    "    add a2, t3, t3\n"
-    "    add a3, a2, t3\n"
-    ISS_CV_SETUP(1, t5, 9f)
-    "    lw t4, 52(sp)\n"
-    "    lw t5, 56(sp)\n"
-    "    lw a0, 80(sp)\n"
-    "    mv s0, t4\n    mv s1, t4\n    mv s2, t4\n    mv s3, t4\n"
-    "    mv s4, t4\n    mv s5, t4\n    mv s6, t4\n    mv s7, t4\n"
-    "    mv s8, t4\n    mv s9, t4\n    mv s10, t4\n   mv s11, t4\n"
-    "    mv a4, t4\n    mv a5, t4\n    mv a6, t4\n    mv a7, t4\n"
-    ISS_CV_SETUP(0, t5, 1f)
-    "    cv.lw t1, a1(a0)\n"
-    "    cv.lw t2, a2(a0)\n"
-    "    cv.lw t3, a3(a0)\n"
-    "    cv.lw t0, (a0), 4\n"
-    "    cv.lw t4, (t6), 16\n"
-    "    lw t5, -12(t6)\n"
-    "    cv.sdotsp.b s0, t0, t4\n    cv.sdotsp.b s4, t1, t4\n"
-    "    cv.sdotsp.b s8, t2, t4\n    cv.sdotsp.b a4, t3, t4\n"
-    "    lw t4, -8(t6)\n"
-    "    cv.sdotsp.b s1, t0, t5\n    cv.sdotsp.b s5, t1, t5\n"
-    "    cv.sdotsp.b s9, t2, t5\n    cv.sdotsp.b a5, t3, t5\n"
-    "    lw t5, -4(t6)\n"
-    "    cv.sdotsp.b s2, t0, t4\n    cv.sdotsp.b s6, t1, t4\n"
-    "    cv.sdotsp.b s10, t2, t4\n   cv.sdotsp.b a6, t3, t4\n"
-    "    cv.sdotsp.b s3, t0, t5\n    cv.sdotsp.b s7, t1, t5\n"
-    "    cv.sdotsp.b s11, t2, t5\n   cv.sdotsp.b a7, t3, t5\n"
-    "1:\n"
-    "    lw t0, 60(sp)\n"
-    "    lw t1, 64(sp)\n"
-    "    lw t2, 68(sp)\n"
-    "    lw t3, 72(sp)\n"
-    "    lw t4, 76(sp)\n"
-    PW_ALL16("cv.clipur", "t0")
-    PW_ALL16("mul", "t1")
-    PW_ALL16("add", "t2")
-    "    cv.shuffle2.b s0, s1, t3\n    cv.shuffle2.b s2, s3, t3\n    cv.pack s0, s2, s0\n"
-    "    cv.shuffle2.b s4, s5, t3\n    cv.shuffle2.b s6, s7, t3\n    cv.pack s4, s6, s4\n"
-    "    cv.shuffle2.b s8, s9, t3\n    cv.shuffle2.b s10, s11, t3\n  cv.pack s8, s10, s8\n"
-    "    cv.shuffle2.b a4, a5, t3\n    cv.shuffle2.b a6, a7, t3\n    cv.pack a4, a6, a4\n"
-    "    mv t5, ra\n"
-    "    cv.sw s0, (t5), t4\n"
-    "    cv.sw s4, (t5), t4\n"
-    "    cv.sw s8, (t5), t4\n"
-    "    sw a4, 0(t5)\n"
-    "    addi ra, ra, 4\n"
-    "9:\n"
-    "    lw ra, 0(sp)\n    lw s0, 4(sp)\n    lw s1, 8(sp)\n    lw s2, 12(sp)\n"
-    "    lw s3, 16(sp)\n   lw s4, 20(sp)\n   lw s5, 24(sp)\n   lw s6, 28(sp)\n"
-    "    lw s7, 32(sp)\n   lw s8, 36(sp)\n   lw s9, 40(sp)\n   lw s10, 44(sp)\n"
-    "    lw s11, 48(sp)\n"
-    "    addi sp, sp, 96\n"
-    "    ret\n"
-    ISS_HWLP_END
-    "    .size pw4x4, .-pw4x4\n"
-    "    .popsection\n");
+#define PW4X4_ASM(NAME, ADC) __asm__( \
+    "    .pushsection .text." #NAME ",\"ax\",@progbits\n" \
+    "    .globl " #NAME "\n" \
+    "    .type " #NAME ", @function\n" \
+    ISS_HWLP_BEGIN \
+    #NAME ":\n" \
+    "    addi sp, sp, -96\n" \
+    "    sw ra, 0(sp)\n    sw s0, 4(sp)\n    sw s1, 8(sp)\n    sw s2, 12(sp)\n" \
+    "    sw s3, 16(sp)\n   sw s4, 20(sp)\n   sw s5, 24(sp)\n   sw s6, 28(sp)\n" \
+    "    sw s7, 32(sp)\n   sw s8, 36(sp)\n   sw s9, 40(sp)\n   sw s10, 44(sp)\n" \
+    "    sw s11, 48(sp)\n" \
+    /* the frame's constants: 52 L, 56 quads, 60 span, 64 mul, 68 add, 72 shuf, 76 cout, 80 x, 84 shl */ \
+    "    lw t0, 0(a4)\n    lw t1, 4(a4)\n    lw t2, 8(a4)\n    lw t3, 12(a4)\n" \
+    "    sw t0, 52(sp)\n   sw t1, 56(sp)\n   sw t2, 60(sp)\n   sw t3, 64(sp)\n" \
+    "    lw t0, 16(a4)\n   lw t1, 20(a4)\n   lw t2, 24(a4)\n   lw t3, 28(a4)\n" \
+    "    sw t0, 68(sp)\n   sw t1, 72(sp)\n   sw t2, 76(sp)\n   sw a0, 80(sp)\n" \
+    "    lw t0, 32(a4)\n" \
+    "    sw t0, 84(sp)\n" \
+    "    mv ra, a1\n" \
+    "    mv t6, a2\n" \
+    "    mv t5, a3\n" \
+    "    mv a1, t3\n" \
+    "    add a2, t3, t3\n" \
+    "    add a3, a2, t3\n" \
+    ISS_CV_SETUP(1, t5, 9f) \
+    "    lw t4, 52(sp)\n" \
+    "    lw t5, 56(sp)\n" \
+    "    lw a0, 80(sp)\n" \
+    "    mv s0, t4\n    mv s1, t4\n    mv s2, t4\n    mv s3, t4\n" \
+    "    mv s4, t4\n    mv s5, t4\n    mv s6, t4\n    mv s7, t4\n" \
+    "    mv s8, t4\n    mv s9, t4\n    mv s10, t4\n   mv s11, t4\n" \
+    "    mv a4, t4\n    mv a5, t4\n    mv a6, t4\n    mv a7, t4\n" \
+    ISS_CV_SETUP(0, t5, 1f) \
+    "    cv.lw t1, a1(a0)\n" \
+    "    cv.lw t2, a2(a0)\n" \
+    "    cv.lw t3, a3(a0)\n" \
+    "    cv.lw t0, (a0), 4\n" \
+    "    cv.lw t4, (t6), 16\n" \
+    "    lw t5, -12(t6)\n" \
+    "    cv.sdotsp.b s0, t0, t4\n    cv.sdotsp.b s4, t1, t4\n" \
+    "    cv.sdotsp.b s8, t2, t4\n    cv.sdotsp.b a4, t3, t4\n" \
+    "    lw t4, -8(t6)\n" \
+    "    cv.sdotsp.b s1, t0, t5\n    cv.sdotsp.b s5, t1, t5\n" \
+    "    cv.sdotsp.b s9, t2, t5\n    cv.sdotsp.b a5, t3, t5\n" \
+    "    lw t5, -4(t6)\n" \
+    "    cv.sdotsp.b s2, t0, t4\n    cv.sdotsp.b s6, t1, t4\n" \
+    "    cv.sdotsp.b s10, t2, t4\n   cv.sdotsp.b a6, t3, t4\n" \
+    "    cv.sdotsp.b s3, t0, t5\n    cv.sdotsp.b s7, t1, t5\n" \
+    "    cv.sdotsp.b s11, t2, t5\n   cv.sdotsp.b a7, t3, t5\n" \
+    "1:\n" \
+    ADC \
+    "    cv.shuffle2.b s0, s1, t3\n    cv.shuffle2.b s2, s3, t3\n    cv.pack s0, s2, s0\n" \
+    "    cv.shuffle2.b s4, s5, t3\n    cv.shuffle2.b s6, s7, t3\n    cv.pack s4, s6, s4\n" \
+    "    cv.shuffle2.b s8, s9, t3\n    cv.shuffle2.b s10, s11, t3\n  cv.pack s8, s10, s8\n" \
+    "    cv.shuffle2.b a4, a5, t3\n    cv.shuffle2.b a6, a7, t3\n    cv.pack a4, a6, a4\n" \
+    "    mv t5, ra\n" \
+    "    cv.sw s0, (t5), t4\n" \
+    "    cv.sw s4, (t5), t4\n" \
+    "    cv.sw s8, (t5), t4\n" \
+    "    sw a4, 0(t5)\n" \
+    "    addi ra, ra, 4\n" \
+    "9:\n" \
+    "    lw ra, 0(sp)\n    lw s0, 4(sp)\n    lw s1, 8(sp)\n    lw s2, 12(sp)\n" \
+    "    lw s3, 16(sp)\n   lw s4, 20(sp)\n   lw s5, 24(sp)\n   lw s6, 28(sp)\n" \
+    "    lw s7, 32(sp)\n   lw s8, 36(sp)\n   lw s9, 40(sp)\n   lw s10, 44(sp)\n" \
+    "    lw s11, 48(sp)\n" \
+    "    addi sp, sp, 96\n" \
+    "    ret\n" \
+    ISS_HWLP_END \
+    "    .size " #NAME ", .-" #NAME "\n" \
+    "    .popsection\n")
+
+/* The ADC of the 16 sums in place: output byte to each sum's top byte; then t3 = shuf, t4 = cout. */
+#define PW4X4_ADC_MUL32                                                                          \
+    "    lw t0, 60(sp)\n    lw t1, 64(sp)\n    lw t2, 68(sp)\n    lw t3, 72(sp)\n    lw t4, 76(sp)\n" \
+    PW_ALL16("cv.clipur", "t0") PW_ALL16("mul", "t1") PW_ALL16("add", "t2")
+#define PW4X4_ADC_MULHU                                                                          \
+    "    lw t0, 60(sp)\n    lw t1, 64(sp)\n    lw t2, 68(sp)\n    li t3, 510\n    lw t4, 84(sp)\n" \
+    PW_ALL16("cv.clipur", "t0") PW_ALL16("mul", "t3") PW_ALL16("add", "t2")                       \
+    PW_ALL16("mulhu", "t1") PW_ALL16("sll", "t4")                                                 \
+    "    lw t3, 72(sp)\n    lw t4, 76(sp)\n"
+PW4X4_ASM(pw4x4, PW4X4_ADC_MUL32);
+PW4X4_ASM(pw4x4_mulhu, PW4X4_ADC_MULHU);
 
 /* The inputs after the last whole quad (cin % 4 of them) against byte j of each weight word. */
 static inline int32_t pw_tail(const int8_t *x, uint32_t n, uint32_t wq)
@@ -412,7 +426,8 @@ static void pw_small(const int8_t *xa, int8_t *oa, const int32_t *packed, uint32
 /* Work: pixels sliced over the team, or, when there are few (fewer than 2 per core: a
  * classifier's single pixel, a short row), the groups of outputs, so every core has some. Each
  * core's pixels go 4 at a time through pw4x4 when it can take them (cin % 4 == 0, the ADC's
- * 32-bit multiply exact for the span), the rest 2 or 1 at a time through pw_small. */
+ * 32-bit multiply exact for the span) or pw4x4_mulhu (the other spans up to 2^21), the rest 2
+ * or 1 at a time through pw_small. */
 void iss_pointwise(const int8_t *in, int8_t *out, const int32_t *packed, uint32_t npix, uint32_t cin,
                    uint32_t cout, int32_t adc_low, int32_t adc_high)
 {
@@ -430,10 +445,19 @@ void iss_pointwise(const int8_t *in, int8_t *out, const int32_t *packed, uint32_
         g1 = groups;
     }
     uint32_t p = p0, ga = g0, gb = g1 < full ? g1 : full;
-    if (c.fast32 && cin % 4 == 0 && cin && gb > ga) {
-        struct pw4x4_args k = {adc_low, quads, c.a.span, c.mul, c.add, 0x0703, cout, cin};
+    int mulhu = !c.fast32 && c.a.fast && c.a.span <= (1u << 21);
+    if ((c.fast32 || mulhu) && cin % 4 == 0 && cin && gb > ga) {
+        struct pw4x4_args k = {adc_low, quads, c.a.span, c.mul, c.add, 0x0703, cout, cin, 0};
+        if (mulhu) {
+            k.mul = c.a.magic;
+            k.add = 257 * c.a.span;
+            k.shl = 24 - c.a.sh;
+        }
         for (; p + 4 <= p1; p += 4) {
-            pw4x4(in + p * cin, out + p * cout + 4 * ga, packed + 4 * ga * quads, gb - ga, &k);
+            if (mulhu)
+                pw4x4_mulhu(in + p * cin, out + p * cout + 4 * ga, packed + 4 * ga * quads, gb - ga, &k);
+            else
+                pw4x4(in + p * cin, out + p * cout + 4 * ga, packed + 4 * ga * quads, gb - ga, &k);
             if (g1 > gb) {      /* the last group, cout % 4 outputs */
                 pw_small(in + p * cin, out + p * cout, packed, 2, gb, g1, cin, cout, &c);
                 pw_small(in + (p + 2) * cin, out + (p + 2) * cout, packed, 2, gb, g1, cin, cout, &c);

@@ -73,6 +73,10 @@ PW_COREV = [
     (3, 3, 32, 9, 1000, 1000, 2),           # tiles of 4 and a pixel left; cout % 4 == 1: C for the last group
     (1, 7, 4, 3, 300, 200, 3),              # one quad; cout 3: no whole group, all in C
     (4, 5, 8, 16, 7000, 3000, 8),           # span 10000 misses the bound: mulhu in C
+    (4, 8, 32, 20, 7000, 3000, 2),          # the same span in the 4 x 4 tile with the mulhu ADC
+    (4, 4, 16, 8, 11122, 11122, 1),         # span 22244 (MobileNetV2's conv_last): mulhu tile, sums clip
+    (4, 4, 36, 12, 1048575, 1048576, 1),    # span 2^21 - 1: the largest the mulhu tile takes
+    (4, 4, 36, 12, 1048576, 1048577, 1),    # span 2^21 + 1: mulhu in C
     (1, 12, 16, 40, 2000, 2000, 8),         # 12 pixels < 2 x 8: outputs sliced, 3 tiles a core
     # odd shapes: cin 1, 3, 5, 33, cout 1, 3, 9, npix 1, 2, 7
     (1, 2, 1, 3, 50, 60, 2),
