@@ -431,6 +431,7 @@ static void pw_small(const int8_t *xa, int8_t *oa, const int32_t *packed, uint32
 void iss_pointwise(const int8_t *in, int8_t *out, const int32_t *packed, uint32_t npix, uint32_t cin,
                    uint32_t cout, int32_t adc_low, int32_t adc_high)
 {
+    assert(adc_low > 0 && adc_high > 0 && "iss_pointwise: the ADC range needs adc_low > 0 and adc_high > 0");
     struct adc32 c;
     uint32_t quads = (cin + 3) / 4, groups = (cout + 3) / 4, full = cout / 4;
     uint32_t core = iss_core_id(), team = iss_team_size(), p0, p1, g0, g1;
@@ -605,6 +606,7 @@ static void pw_tile(const int8_t *xa, const int8_t *xb, const int8_t *xc, const 
 void iss_pointwise(const int8_t *in, int8_t *out, const int32_t *packed, uint32_t npix, uint32_t cin,
                    uint32_t cout, int32_t adc_low, int32_t adc_high)
 {
+    assert(adc_low > 0 && adc_high > 0 && "iss_pointwise: the ADC range needs adc_low > 0 and adc_high > 0");
     struct adc a;
     uint32_t first, last, k510 = k510_reg();
     int32_t acc[PW_PIX * ISS_PW_GROUP];

@@ -1,5 +1,6 @@
 """The cores' standard 3x3 convolution (runtime/iss_kernels_conv.c, iss_conv3x3): im2col bands
-and the build's pointwise kernel, byte for byte against dnn_ref.conv3x3_ima, both core builds."""
+and the build's pointwise kernel, byte for byte against dnn_ref.conv3x3_ima, both core builds;
+the pointwise kernel's argument assert."""
 import numpy as np
 import pytest
 
@@ -45,3 +46,11 @@ def test_conv3x3_scratch_too_small_fails_its_assert(fw):
     r = Cluster().load(fw("kern_conv", isa="corev", SCRATCH_BYTES=16)).run()
     assert r.exit_code == 134, r.output
     assert "iss_conv3x3: scratch smaller than one output row" in r.output
+
+
+@pytest.mark.parametrize("isa", ["rv32imc", "corev"])
+def test_pointwise_bad_adc_range_fails_its_assert(fw, isa):
+    """ima_ref.adc refuses adc_low <= 0 (a division by zero for a zero span): so does the kernel."""
+    r = Cluster().load(fw("kern_pw", isa=isa, ADC_LOW=0, ADC_HIGH=100)).run()
+    assert r.exit_code == 134, r.output
+    assert "iss_pointwise: the ADC range needs adc_low > 0 and adc_high > 0" in r.output
