@@ -303,6 +303,9 @@ class Cluster:
 
     def profile(self, core: int) -> list[ProfileEntry]:
         """Flat per-function profile of one core, from the ELF symbols, by cycles."""
+        if not isinstance(core, int) or not 0 <= core < self.config.cluster.cores:
+            raise ValueError(f"core {core!r} does not exist (the cluster has {self.config.cluster.cores} cores: "
+                             f"0-{self.config.cluster.cores - 1})")
         n = self._lib.iss_profile(self._handle, core, self._ffi.NULL, self._ffi.NULL, self._ffi.NULL,
                                   self._ffi.NULL, 0)
         addr = self._ffi.new("uint32_t[]", n)

@@ -105,3 +105,14 @@ def test_build_into_a_file_path(tmp_path):
     f = tmp_path / "file"
     f.write_text("")
     check(run_cli("build", "--out", f, "exit42"), 110, "cannot write to")
+
+
+@pytest.mark.parametrize("core", [8, 9, 99, -1])
+def test_profile_of_a_core_that_does_not_exist(fw, core):
+    """Reproducer c3b-profile-core8-segv (shared/robustness): core 8 used to kill the interpreter."""
+    from iss import Cluster
+    cl = Cluster().load(fw("hello"))
+    cl.run()
+    with pytest.raises(ValueError, match=f"core {core} does not exist \\(the cluster has 8 cores: 0-7\\)"):
+        cl.profile(core)
+    assert cl.profile(0)        # the real cores still answer

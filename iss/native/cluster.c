@@ -465,6 +465,10 @@ int iss_run(iss_cluster_t *cl, uint64_t max_slices)
 
 void iss_core_info(iss_cluster_t *cl, uint32_t core, iss_core_info_t *out)
 {
+    if (core >= cl->cfg.num_cores) {
+        *out = (iss_core_info_t){0};
+        return;
+    }
     iss_core_t *c = &cl->cores[core];
     *out = (iss_core_info_t){
         .pc = c->pc, .state = c->state, .wait = c->wait, .wait_arg = c->wait_arg,
@@ -567,6 +571,8 @@ uint64_t iss_tcdm_grant(iss_cluster_t *cl, uint32_t addr, uint64_t t)
 uint32_t iss_profile(iss_cluster_t *cl, uint32_t core, uint32_t *addr, uint64_t *cycles,
                      uint64_t *sleep, uint64_t *execs, uint32_t cap)
 {
+    if (core >= cl->cfg.num_cores)     /* the Python side names the error; never index past the cores */
+        return 0;
     iss_block_cache_t *bc = &cl->cores[core].blocks;
     uint32_t n = 0;
     for (uint32_t i = 0; bc->slots && i <= bc->mask; i++) {

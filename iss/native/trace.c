@@ -630,7 +630,7 @@ uint32_t iss_trace_stats(iss_cluster_t *cl, uint32_t core, uint32_t *func, uint6
                          uint64_t *excl, uint64_t *sleep, uint32_t cap)
 {
     iss_trace_t *tr = cl->trace;
-    if (!tr)
+    if (!tr || core >= cl->cfg.num_cores)
         return 0;
     tr_core_t *tc = &tr->core[core];
     uint32_t n = 0;
