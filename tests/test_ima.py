@@ -452,6 +452,7 @@ BAD = [
     ("window", {}, "job window rows 0..15, columns 248..263 leaves the 256x256 array"),
     ("window", {"AXIS": 1}, "job window rows 248..263, columns 0..15 leaves the 256x256 array"),
     ("plot_window", {}, "weight window rows 254+4, columns 0+8: must lie in the 256x256 array"),
+    ("readback", {}, "read-back of array 0, row 0, columns 4294967288..4294967295: outside the 1 array(s)"),
     ("address", {}, "job 0 reads 0x1c"),
     ("address", {"WHICH": 1}, "job 0 writes 0x1c"),
     ("address", {"WHICH": 2}, "job 2 reads 0x10080000..0x1008001f, outside the TCDM"),

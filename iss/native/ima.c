@@ -417,7 +417,7 @@ static uint32_t read_plot(struct iss_ima *ima, iss_core_t *c)
         refuse(ima, c, ISS_IMA_ERR_NO_ACQUIRE, ISS_IMA_PR_VAL, "PR_VAL read by core %u, which has not acquired the IMA", c->id);
         return 0;
     }
-    if (a >= ima->cl->cfg.ima_arrays || x % 8 || x + 8 > n || y >= n) {
+    if (a >= ima->cl->cfg.ima_arrays || x % 8 || (uint64_t)x + 8 > n || y >= n) {
         refuse(ima, c, a >= ima->cl->cfg.ima_arrays ? ISS_IMA_ERR_ARRAY : ISS_IMA_ERR_WINDOW, ISS_IMA_PR_ADDR_X,
                "read-back of array %u, row %u, columns %u..%u: outside the %u array(s) of %ux%u", a, y, x, x + 7,
                ima->cl->cfg.ima_arrays, n, n);
