@@ -377,8 +377,10 @@ class Cluster:
             cores = self.core_stats()
             where = "; ".join(f"core {c.core} at {self.program.symbols.describe(c.pc)}"
                               for c in cores if c.state == "running")
-            return MaxCyclesError(f"cycle limit reached: run.max_cycles = {self.config.run.max_cycles} "
-                                  f"(--max-cycles) ({where})")
+            if not where:   # time moved on a timer's or an accelerator's events alone
+                where = "every core asleep: " + "; ".join(
+                    f"core {c.core} {c.state} at {self.program.symbols.describe(c.pc)}" for c in cores)
+            return MaxCyclesError(f"run.max_cycles = {self.config.run.max_cycles} (--max-cycles) ({where})")
         msg = self._ffi.string(st.fault_msg).decode()
         where = self._where(st.fault_core, st.fault_pc)
         kind = st.fault_kind

@@ -69,6 +69,14 @@ def test_max_cycles(fw):
           "core 0 at")
 
 
+def test_max_cycles_while_every_core_sleeps_and_a_timer_runs(fw):
+    """Issue 13 (reproducer timer_hang.elf): the limit used to be checked only when a core ran,
+    so a timer firing into masks that ignore it kept the run going forever."""
+    r = run_cli("run", fw("timer_all_asleep"), "--max-cycles", "200000", timeout=60)
+    check(r, 107, "cycle limit reached: run.max_cycles = 200000 (--max-cycles) (every core asleep: "
+          "core 0 sleeping at", "<main+")
+
+
 def test_deadlock_names_what_every_core_waits_for(fw):
     r = run_cli("run", fw("deadlock"))
     check(r, 108, "deadlock: every core is asleep")

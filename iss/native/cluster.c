@@ -414,6 +414,13 @@ int iss_run(iss_cluster_t *cl, uint64_t max_slices)
         /* peripherals' completions happen once the slowest core reaches them; with every
          * core asleep, time jumps to the next completion */
         if (cl->timed_len && (!c || cl->timed[0].when <= c->cycles)) {
+            /* every core asleep while a timer or an accelerator keeps time moving: the limit
+             * holds there too */
+            if (!c && cl->cfg.max_cycles && cl->timed[0].when >= cl->cfg.max_cycles) {
+                iss_output_flush_all(cl);
+                cl->result = RUN_MAX_CYCLES;
+                break;
+            }
             run_timed(cl, c ? c->cycles : cl->timed[0].when);
             continue;
         }
