@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--profile", action="store_true",
                      help="add a flat per-function cycle profile of every core to the summary")
     run.add_argument("--dump-config", action="store_true", help="print the effective config and exit")
-    run.add_argument("--gdb", type=int, metavar="PORT",
+    run.add_argument("--gdb", type=_port, metavar="PORT",
                      help="wait for gdb on 127.0.0.1:PORT before the first instruction (0: any free port)")
     tr = run.add_argument_group("tracing (docs/tracing.md)")
     tr.add_argument("--trace", metavar="FILE.json",
@@ -96,6 +96,17 @@ def _config(args) -> config_mod.Config:
     if args.prefix:
         overrides.append("run.prefix_output=true")
     return config_mod.load(args.config, overrides)
+
+
+def _port(text: str) -> int:
+    """A TCP port for --gdb: 0 (any free one) to 65535; argparse reports anything else (exit 2)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port must be 0-65535, got {port}")
+    return port
 
 
 def _check_signature(cluster, path: str) -> None:

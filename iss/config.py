@@ -3,6 +3,7 @@ from the command line (``--set section.key=value``). ``iss run --dump-config`` p
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -184,6 +185,13 @@ class Config:
     def validate(self) -> "Config":
         for f in fields(self):
             getattr(self, f.name).validate()
+        # the IMA's times become cycle counts of 32-bit registers of the model
+        for name in ("mvm_ns", "program_row_ns", "read_ns"):
+            ns = getattr(self.ima, name)
+            cycles = ns * 1e-9 * self.cluster.clock_hz
+            if cycles >= 1 << 31:
+                raise ConfigError(f"ima.{name} = {ns:g} at cluster.clock_hz = {self.cluster.clock_hz:g} is "
+                                  f"{cycles:.3g} cycles, more than the 2^31 the model counts")
         return self
 
     def replace(self, **sections: dict[str, Any]) -> "Config":
@@ -235,7 +243,12 @@ def from_dict(data: dict[str, Any]) -> Config:
                 raise ConfigError(f"unknown config key {name}.{key} (known: {', '.join(known)})")
             default = known[key].default
             if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+                if abs(value) > 1e300:
+                    raise ConfigError(f"{name}.{key} = {value} is too large")
                 values[key] = float(value)
+                value = values[key]
+            if isinstance(default, float) and isinstance(value, float) and not math.isfinite(value):
+                raise ConfigError(f"{name}.{key} must be a finite number, got {value!r}")
             elif type(default) is not type(values[key]):
                 raise ConfigError(f"{name}.{key} must be of type {type(default).__name__}, got {value!r}")
         sections[name] = cls(**values)
@@ -247,9 +260,12 @@ def load(path: str | Path | None = None, overrides: list[str] | None = None) -> 
     data: dict[str, dict[str, Any]] = {}
     if path is not None:
         try:
-            data = tomllib.loads(Path(path).read_text())
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except OSError as e:
             raise ConfigError(f"cannot read config file {path}: {e.strerror}") from None
+        except UnicodeDecodeError as e:
+            raise ConfigError(f"config file {path} is not UTF-8 text (TOML): byte 0x{e.object[e.start]:02x} "
+                              f"at offset {e.start}") from None
         except tomllib.TOMLDecodeError as e:
             raise ConfigError(f"config file {path} is not valid TOML: {e}") from None
     for item in overrides or []:
@@ -257,9 +273,14 @@ def load(path: str | Path | None = None, overrides: list[str] | None = None) -> 
         section, dot, name = key.strip().partition(".")
         if not sep or not dot or not name:
             raise ConfigError(f"--set expects section.key=value, got {item!r}")
+        if "\n" in item or "\r" in item:
+            raise ConfigError(f"--set value must be one line, got {item!r}")
         try:
             value = tomllib.loads(f"v = {raw.strip()}")["v"]
         except tomllib.TOMLDecodeError:
             value = raw.strip()
-        data.setdefault(section, {})[name] = value
+        if not isinstance(data.setdefault(section, {}), dict):
+            raise ConfigError(f"config section [{section}] must be a table, got {data[section]!r} "
+                              f"(before --set {item})")
+        data[section][name] = value
     return from_dict(data)

@@ -61,3 +61,44 @@ def test_cli_dump_config_round_trips(tmp_path):
     p = tmp_path / "dumped.toml"
     p.write_text(r.stdout)
     assert config.load(p) == config.Config().replace(cluster={"cores": 3})
+
+
+# Issue 13's fuzzing found these reaching "internal error" (exit 119); each is now a config
+# error (exit 100) naming the key, or a usage error (exit 2) for --gdb.
+@pytest.mark.parametrize("override, message", [
+    ("cluster.clock_hz=inf", "cluster.clock_hz must be a finite number, got inf"),
+    ("cluster.clock_hz=nan", "cluster.clock_hz must be a finite number, got nan"),
+    ("cluster.clock_hz=1e20", "ima.mvm_ns = 130 at cluster.clock_hz = 1e+20 is 1.3e+13 cycles"),
+    ("ima.program_row_ns=1e300", "ima.program_row_ns = 1e+300 at cluster.clock_hz = 5e+08"),
+])
+def test_float_overflow_is_a_config_error(override, message):
+    with pytest.raises(ConfigError, match=message.replace("+", r"\+")):
+        config.load(overrides=[override])
+
+
+def test_section_that_is_not_a_table_with_overrides(tmp_path, fw):
+    p = tmp_path / "aot.toml"
+    p.write_text("[[timing]]\nquantum = 5\n")
+    r = run_cli("run", fw("hello"), "--config", p, "--set", "timing.quantum=5")
+    assert r.returncode == 100 and "config section [timing] must be a table" in r.stderr, r.stderr
+    p.write_text("cluster = 5\n")
+    r = run_cli("run", fw("hello"), "--config", p, "--cores", "2")
+    assert r.returncode == 100 and "config section [cluster] must be a table" in r.stderr, r.stderr
+
+
+def test_config_file_that_is_not_utf8(tmp_path, fw):
+    p = tmp_path / "latin1.toml"
+    p.write_bytes("# caf\xe9\n".encode("latin-1"))
+    r = run_cli("run", fw("hello"), "--config", p)
+    assert r.returncode == 100 and "is not UTF-8 text (TOML): byte 0xe9 at offset 5" in r.stderr, r.stderr
+
+
+def test_set_value_with_a_newline_is_refused():
+    with pytest.raises(ConfigError, match="--set value must be one line"):
+        config.load(overrides=["run.max_cycles=5\n[cluster]\ncores = 1"])
+
+
+@pytest.mark.parametrize("port", ["-1", "70000", "http"])
+def test_gdb_port_out_of_range_is_a_usage_error(fw, port):
+    r = run_cli("run", fw("hello"), "--gdb", port)
+    assert r.returncode == 2 and "argument --gdb:" in r.stderr and "Traceback" not in r.stderr, r.stderr
