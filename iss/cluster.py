@@ -15,7 +15,7 @@ import numpy as np
 from . import config as config_mod
 from .config import isa_ext_mask
 from .energy import EnergyModel
-from .errors import (DeadlockError, IllegalInstructionError, IssError, MaxCyclesError,
+from .errors import (ConfigError, DeadlockError, IllegalInstructionError, IssError, MaxCyclesError,
                      MemoryFaultError, PeripheralError)
 from .loader import Program, load_elf
 from .native import load as load_native
@@ -198,7 +198,7 @@ class Cluster:
         err = self._ffi.new("char[256]")
         handle = self._lib.iss_create(cfg, err, 256)
         if handle == self._ffi.NULL:
-            raise IssError(f"cannot create the cluster: {self._ffi.string(err).decode()}")
+            raise ConfigError(f"cannot create the cluster: {self._ffi.string(err).decode()}")
         self._handle = self._ffi.gc(handle, self._lib.iss_destroy)
         self.program: Program | None = None
         self._chunk_hooks: list[Callable[[], None]] = []   # run(): after every chunk (iss.trace)

@@ -69,7 +69,8 @@ class MemoryConfig:
             _check_range(name, value, 4096, hi)
             if value % 4096:
                 raise ConfigError(f"{name} must be a multiple of 4096 bytes, got {value}")
-        if self.tcdm_banks < 1 or self.tcdm_banks & (self.tcdm_banks - 1):
+        _check_range("memory.tcdm_banks", self.tcdm_banks, 1, 1024)
+        if self.tcdm_banks & (self.tcdm_banks - 1):
             raise ConfigError(f"memory.tcdm_banks must be a power of two >= 1, got {self.tcdm_banks}")
 
 

@@ -102,3 +102,9 @@ def test_set_value_with_a_newline_is_refused():
 def test_gdb_port_out_of_range_is_a_usage_error(fw, port):
     r = run_cli("run", fw("hello"), "--gdb", port)
     assert r.returncode == 2 and "argument --gdb:" in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+def test_tcdm_banks_beyond_the_model_are_refused():
+    """Issue 13: memory.tcdm_banks = 4294967296 passed the power-of-two check and overflowed."""
+    with pytest.raises(ConfigError, match="memory.tcdm_banks must be between 1 and 1024, got 4294967296"):
+        config.load(overrides=["memory.tcdm_banks=4294967296"])

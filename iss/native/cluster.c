@@ -138,10 +138,24 @@ static bool map(uc_engine *uc, uc_err e, const char *what, char *err, int errlen
 iss_cluster_t *iss_create(const iss_config_t *cfg, char *err, int errlen)
 {
     iss_cluster_t *cl = calloc(1, sizeof *cl);
+    if (!cl) {
+        snprintf(err, (size_t)errlen, "out of host memory for the cluster");
+        return NULL;
+    }
     cl->cfg = *cfg;
     cl->exts = cfg->isa_exts ? cfg->isa_exts : ISA_EXTS_RV32IMC;
     cl->tcdm = mmap(NULL, cfg->tcdm_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     cl->l2 = mmap(NULL, cfg->l2_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (cl->tcdm == MAP_FAILED || cl->l2 == MAP_FAILED) {
+        snprintf(err, (size_t)errlen, "out of host memory for the %s (%u bytes)", cl->tcdm == MAP_FAILED ? "TCDM" : "L2",
+                 cl->tcdm == MAP_FAILED ? cfg->tcdm_size : cfg->l2_size);
+        if (cl->tcdm == MAP_FAILED)
+            cl->tcdm = NULL;
+        if (cl->l2 == MAP_FAILED)
+            cl->l2 = NULL;
+        iss_destroy(cl);
+        return NULL;
+    }
     for (int m = 0; m < ISS_NUM_MUTEX; m++)
         cl->mutex_owner[m] = -1;
     /* the cycle model's memory hooks already make every access take Unicorn's slow path */
@@ -153,6 +167,13 @@ iss_cluster_t *iss_create(const iss_config_t *cfg, char *err, int errlen)
             w *= 2;
         cl->bank_window = w;
         cl->bank_slots = calloc((size_t)cfg->tcdm_banks * w, sizeof(uint64_t));
+        if (!cl->bank_slots) {   /* never run with the model silently off */
+            snprintf(err, (size_t)errlen, "out of host memory for the bank-conflict table (memory.tcdm_banks %u x %u "
+                     "slots x 8 bytes, the window covering 4 x timing.quantum): use fewer banks or a smaller quantum",
+                     cfg->tcdm_banks, w);
+            iss_destroy(cl);
+            return NULL;
+        }
     }
     for (uint32_t i = 0; i < cfg->num_cores; i++) {
         iss_core_t *c = &cl->cores[i];
@@ -198,6 +219,12 @@ iss_cluster_t *iss_create(const iss_config_t *cfg, char *err, int errlen)
     iss_timer_init(cl);
     iss_ima_init(cl);
     iss_dwa_init(cl);
+    if (!cl->dma || !cl->timer || !cl->dwa || !iss_ima_ready(cl)) {
+        snprintf(err, (size_t)errlen, "out of host memory for the peripherals (the IMA's weights: ima.arrays %u x "
+                 "ima.size %u^2 bytes)", cfg->ima_arrays, cfg->ima_size);
+        iss_destroy(cl);
+        return NULL;
+    }
     return cl;
 }
 

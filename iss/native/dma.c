@@ -68,6 +68,8 @@ static void engine_start(struct iss_dma *d, uint64_t start);
 void iss_dma_init(iss_cluster_t *cl)
 {
     struct iss_dma *d = calloc(1, sizeof *d);
+    if (!d)
+        return;   /* iss_create reports it */
     d->cl = cl;
     for (int v = 0; v < DMA_VIEWS; v++)
         d->view[v].id = -1;

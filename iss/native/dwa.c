@@ -37,6 +37,8 @@ struct iss_dwa {
 void iss_dwa_init(iss_cluster_t *cl)
 {
     cl->dwa = calloc(1, sizeof *cl->dwa);
+    if (!cl->dwa)
+        return;   /* iss_create reports it */
     cl->dwa->owner = -1;
     cl->dwa->regs[REG(RUNNING_TASK)] = 0xFFFFFFFFu;
     cl->dwa->regs[REG(KERNEL)] = 3;

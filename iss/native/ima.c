@@ -63,6 +63,8 @@ void iss_ima_init(iss_cluster_t *cl)
 {
     struct iss_ima *ima = calloc(1, sizeof *ima);
     uint32_t n = cl->cfg.ima_size;
+    if (!ima)
+        return;   /* iss_create reports it (iss_ima_ready) */
     ima->cl = cl;
     ima->owner = -1;
     ima->w = calloc((size_t)cl->cfg.ima_arrays * n * n, 1);
@@ -72,6 +74,18 @@ void iss_ima_init(iss_cluster_t *cl)
     ima->regs[REG(MODE)] = cl->cfg.ima_pipelined;
     ima->regs[REG(RUNNING_TASK)] = 0xFFFFFFFFu;
     cl->ima = ima;
+}
+
+/* Every buffer of the IMA allocated (iss_create refuses the cluster otherwise). */
+bool iss_ima_ready(iss_cluster_t *cl)
+{
+    struct iss_ima *ima = cl->ima;
+    if (!ima || !ima->w || !ima->inbuf)
+        return false;
+    for (int k = 0; k < OUT_BUFS; k++)
+        if (!ima->b.outbuf[k])
+            return false;
+    return true;
 }
 
 void iss_ima_free(iss_cluster_t *cl)

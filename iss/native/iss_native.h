@@ -365,6 +365,7 @@ uint64_t iss_dwa_read(iss_core_t *c, uint32_t off);
 void iss_dwa_write(iss_core_t *c, uint32_t off, uint32_t val);
 void iss_ima_init(iss_cluster_t *cl);
 void iss_ima_free(iss_cluster_t *cl);
+bool iss_ima_ready(iss_cluster_t *cl);
 uint64_t iss_ima_read(iss_core_t *c, uint32_t off);
 void iss_ima_write(iss_core_t *c, uint32_t off, uint32_t val);
 void iss_timer_init(iss_cluster_t *cl);
