@@ -322,6 +322,14 @@ def test_protocol_bad_input_keeps_the_server_up(fw, server):
     assert c.ask(b"Z0,nothex,4") == b"E01"
     assert c.ask(b"P5=12") == b"E01"
     assert c.ask(b"vCont;x") == b"E01"
+    # issue 13's fuzzing: signed, wider-than-32-bit and non-hex numbers and data used to end the
+    # session with an internal error; each is a malformed packet now
+    for bad in (b"m10000000,-5", b"p-1", b"P-1=00000000", b"p100000000", b"p10000000000000000",
+                b"P100000000=00000000", b"Z0,1ffffffffff,2", b"Z0,1c000000,-1", b"Z2,10000000,-1",
+                b"Z2,10000000,ffffffffff", b"z2,10000000,-1", b"Gzzzzzzzz", b"G" + b"\xff" * 8, b"m0x10,4",
+                b"m1_0,4"):
+        assert c.ask(bad) == b"E01", bad
+    assert c.ask(b"p1").isalnum()                      # the session is still up
     assert c.ask(b"qXfer:features:read:nosuch.xml:0,10") == b"E00"
     assert c.ask(b"qFooBar") == b""                    # unknown
     assert c.ask(b"") == b""

@@ -53,10 +53,14 @@ def _hex(data: bytes) -> bytes:
 
 
 def _int(text: bytes) -> int:
-    try:
-        return int(text, 16)
-    except ValueError:
-        raise Malformed(f"not a hexadecimal number: {text[:20]!r}") from None
+    """A number of the protocol: plain hex digits (no sign, prefix or '_', which int() would
+    take) of at most 32 bits, the width of every address, length and register here."""
+    if not text or len(text) > 64 or text.strip(b"0123456789abcdefABCDEF"):
+        raise Malformed(f"not a hexadecimal number: {text[:20]!r}")
+    value = int(text, 16)
+    if value > 0xFFFFFFFF:
+        raise Malformed(f"number wider than 32 bits: {text[:20]!r}")
+    return value
 
 
 def _reg_hex(value: int) -> bytes:
@@ -156,8 +160,12 @@ class Protocol:
     def _write_all_registers(self, data: bytes) -> bytes:
         if len(data) % 8:
             raise Malformed("register data is not a whole number of 32-bit registers")
-        for i in range(min(len(data) // 8, NUM_GPRS)):
-            value = int.from_bytes(bytes.fromhex(data[8 * i:8 * i + 8].decode()), "little")
+        try:
+            values = [int.from_bytes(bytes.fromhex(data[8 * i:8 * i + 8].decode()), "little")
+                      for i in range(min(len(data) // 8, NUM_GPRS))]
+        except ValueError:      # non-hex digits, or bytes that are not text
+            raise Malformed("register data is not hexadecimal") from None
+        for i, value in enumerate(values):   # all or nothing
             self.target.write_register(self.g_core, i, value)
         return b"OK"
 
