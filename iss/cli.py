@@ -113,6 +113,13 @@ def _check_signature(cluster, path: str) -> None:
     for name in ("begin_signature", "end_signature"):
         if name not in cluster.program.symbols.by_name:
             raise OutputFileError(f"--signature: no symbol {name!r} in {cluster.program.path}")
+    begin, end = cluster.symbol("begin_signature"), cluster.symbol("end_signature")
+    if end < begin or begin % 4 or end % 4:
+        raise OutputFileError(f"--signature: begin_signature 0x{begin:08x} and end_signature 0x{end:08x} in "
+                              f"{cluster.program.path} must be word-aligned with begin <= end")
+    if not cluster.is_memory(begin, end - begin):
+        raise OutputFileError(f"--signature: 0x{begin:08x}-0x{end:08x} in {cluster.program.path} is not all in "
+                              f"the TCDM or L2")
     p = Path(path)
     parent = p.parent if str(p.parent) else Path(".")
     if p.is_dir() or not parent.is_dir() or not os.access(parent, os.W_OK) or \

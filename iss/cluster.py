@@ -209,6 +209,10 @@ class Cluster:
                  "L2": self.config.memory.l2_size}
         return [(r.base, sizes[r.name], r.name) for r in REGIONS if r.name in sizes]
 
+    def is_memory(self, addr: int, size: int) -> bool:
+        """[addr, addr + size) lies in one of the TCDM, its alias or L2."""
+        return any(base <= addr and addr + size <= base + n for base, n, _ in self.memory_regions())
+
     def write(self, addr: int, data: bytes) -> None:
         if self._lib.iss_mem_write(self._handle, addr, data, len(data)) != 0:
             raise MemoryFaultError(f"host write of {len(data)} bytes at 0x{addr:08x} is outside TCDM and L2")

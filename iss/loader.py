@@ -80,8 +80,12 @@ def load_elf(path: str | Path, regions: list[tuple[int, int, str]]) -> Program:
         raise FirmwareFileError(f"{path}: cannot read: {e.strerror}") from None
     if raw[:4] != b"\x7fELF":
         raise ElfFormatError(f"{path}: not an ELF file (no ELF magic number)")
-    if raw[4] != 1:
+    if len(raw) < 52:
+        raise ElfFormatError(f"{path}: malformed ELF: {len(raw)} bytes, shorter than an ELF32 header (52)")
+    if raw[4] == 2:
         raise ElfTargetError(f"{path}: a 64-bit ELF; the cluster's cores are RV32 (build with -march=rv32imc -mabi=ilp32)")
+    if raw[4] != 1:
+        raise ElfFormatError(f"{path}: malformed ELF: invalid class {raw[4]} in byte 4 (1: 32-bit, 2: 64-bit)")
     try:
         import io
         elf = ELFFile(io.BytesIO(raw))
@@ -97,6 +101,9 @@ def load_elf(path: str | Path, regions: list[tuple[int, int, str]]) -> Program:
             paddr, memsz, filesz = seg["p_paddr"], seg["p_memsz"], seg["p_filesz"]
             if filesz > memsz:
                 raise ElfFormatError(f"{path}: segment at 0x{paddr:08x} has file size > memory size")
+            if seg["p_offset"] + filesz > len(raw):
+                raise ElfFormatError(f"{path}: malformed ELF: the segment at 0x{paddr:08x} has {filesz} bytes at file "
+                                     f"offset {seg['p_offset']}, past the end of the file ({len(raw)} bytes)")
             if not any(base <= paddr and paddr + memsz <= base + size for base, size, _ in regions):
                 names = ", ".join(f"{n} 0x{b:08x}-0x{b + s - 1:08x}" for b, s, n in regions)
                 raise ElfLayoutError(
@@ -105,6 +112,9 @@ def load_elf(path: str | Path, regions: list[tuple[int, int, str]]) -> Program:
             segments.append(Segment(paddr, seg.data(), memsz))
         symbols = Symbols()
         symtab = elf.get_section_by_name(".symtab")
+        if symtab is not None and not hasattr(symtab, "iter_symbols"):
+            raise ElfFormatError(f"{path}: malformed ELF: .symtab is not a symbol table (section type "
+                                 f"{symtab['sh_type']})")
         if symtab is not None:
             for sym in symtab.iter_symbols():
                 if sym.name and not sym.name.startswith(("$", ".L")) and sym["st_info"]["type"] in ("STT_FUNC", "STT_OBJECT", "STT_NOTYPE") \

@@ -124,3 +124,55 @@ def test_profile_of_a_core_that_does_not_exist(fw, core):
     with pytest.raises(ValueError, match=f"core {core} does not exist \\(the cluster has 8 cores: 0-7\\)"):
         cl.profile(core)
     assert cl.profile(0)        # the real cores still answer
+
+
+# ---- ELF mutations of issue 13's campaign (shared/robustness/repro/c1-*) that reached an
+# internal error or loaded silently wrong ----
+
+def _elf_with(data: bytes, tmp_path, name="m.elf"):
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+def test_elf_magic_only(tmp_path):
+    check(run_cli("run", _elf_with(b"\x7fELF", tmp_path)), 102, "4 bytes, shorter than an ELF32 header (52)")
+
+
+def test_elf_class_zero_is_not_called_64_bit(fw, tmp_path):
+    data = bytearray(fw("exit42").read_bytes())
+    data[4] = 0
+    check(run_cli("run", _elf_with(bytes(data), tmp_path)), 102, "invalid class 0 in byte 4")
+
+
+def test_segment_data_past_the_end_of_the_file(fw, tmp_path):
+    """A truncated file used to load its segment zero-padded and run."""
+    from elftools.elf.elffile import ELFFile
+    src = fw("exit42")
+    with open(src, "rb") as f:
+        seg = next(s for s in ELFFile(f).iter_segments() if s["p_type"] == "PT_LOAD" and s["p_filesz"])
+        cut = seg["p_offset"] + seg["p_filesz"] - 4
+    check(run_cli("run", _elf_with(src.read_bytes()[:cut], tmp_path)), 102, "past the end of the file")
+
+
+def test_symtab_that_is_not_a_symbol_table(fw, tmp_path):
+    from elftools.elf.elffile import ELFFile
+    src = fw("exit42")
+    data = bytearray(src.read_bytes())
+    with open(src, "rb") as f:
+        elf = ELFFile(f)
+        index = next(i for i, s in enumerate(elf.iter_sections()) if s.name == ".symtab")
+        off = elf["e_shoff"] + index * elf["e_shentsize"] + 4        # sh_type
+    struct.pack_into("<I", data, off, 0x1002)
+    check(run_cli("run", _elf_with(bytes(data), tmp_path)), 102, ".symtab is not a symbol table")
+
+
+@pytest.mark.parametrize("layout, message", [
+    ("end_signature:\n.word 0\nbegin_signature:\n.word 0\n", "must be word-aligned with begin <= end"),
+    ("begin_signature:\n.word 0\n.byte 0\nend_signature:\n", "must be word-aligned with begin <= end"),
+])
+def test_bad_signature_symbols_refused_before_running(tmp_path, layout, message):
+    src = (".globl _start\n_start: j _start\n.data\n.balign 4\n.globl begin_signature\n.globl end_signature\n"
+           + layout)
+    elf = assemble(src, tmp_path / "sig.elf")
+    check(run_cli("run", elf, "--signature", tmp_path / "s.txt"), 111, message)
