@@ -177,8 +177,11 @@ def test_cores_loading_from_every_bank_slow_a_tcdm_bound_transfer(fw):
     slowed = run(dma=tcdm_bound, timing={"bank_conflicts": True})
     print(f"\nTCDM-bound 4096 B: alone {alone} cycles, with 7 cores loading from every bank {slowed}")
     assert slowed > alone + 50
-    # with the defaults the AXI side sets the pace: the conflicts are hidden behind it
-    assert run(timing={"bank_conflicts": True}) == measured(fw)[0]
+    # with the defaults the AXI side sets the pace: the conflicts are hidden behind it (the
+    # polling core's own status loads may meet a contending core in a bank: 1 cycle), and
+    # the figure is the same at every quantum (issue 13: 573 at quantum 1000, 574 at 100)
+    hidden = {run(timing={"bank_conflicts": True, "quantum": q}) for q in (1, 100, 1000, 100000)}
+    assert len(hidden) == 1 and abs(hidden.pop() - measured(fw)[0]) <= 1
 
 
 def test_transfer_time_does_not_depend_on_the_quantum(fw):
@@ -236,3 +239,4 @@ def test_dma_heavy_benchmark_kernel(fw):
     assert r.exit_code == 0
     assert r.output.splitlines()[0] == f"checksum {((1 << 14) * 0x01010101) % (1 << 32)}"
     assert cl.read(cl.symbol("dst"), 1 << 16) == b"\x01" * (1 << 16)
+

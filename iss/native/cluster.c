@@ -47,6 +47,23 @@ uint64_t iss_core_now(iss_core_t *c) { return c->access_time; }
  * cycle is the block's start plus the static cycles before the access and the block's stalls
  * so far (less this access's own latency). Otherwise the access stops the core without
  * retiring and runs again as the first instruction of a block, whose start cycle is exact. */
+/* Nothing can still change the shared state before time t: no peripheral completion due at or
+ * before t is pending, and every other running core is past t (or at t with a higher id, the
+ * scheduler's order). Then an access at t sees what it would with any quantum. */
+static bool settled_before(iss_core_t *c, uint64_t t)
+{
+    iss_cluster_t *cl = c->cl;
+    if (cl->timed_len && cl->timed[0].when <= t)
+        return false;
+    for (uint32_t i = 0; i < cl->cfg.num_cores; i++) {
+        iss_core_t *o = &cl->cores[i];
+        if (o != c && o->state == CORE_RUNNING && !o->dbg_held &&
+            (o->cycles < t || (o->cycles == t && o->id < c->id)))
+            return false;
+    }
+    return true;
+}
+
 bool iss_exact_time(iss_core_t *c)
 {
     if (c->cl->exact_pc) {
@@ -55,9 +72,17 @@ bool iss_exact_time(iss_core_t *c)
         if (pc >= c->blk_addr && pc < c->blk_addr + c->blk_size) {
             iss_counts_t before;
             iss_range_counts(c, c->blk_addr, pc, &before);
-            c->access_time = c->block_base + before.cycles + c->blk_stalls - c->cl->cfg.periph_latency;
-            c->replay = false;
-            return true;
+            uint64_t t = c->block_base + before.cycles + c->blk_stalls - c->cl->cfg.periph_latency;
+            if (settled_before(c, t)) {
+                c->access_time = t;
+                c->replay = false;
+                return true;
+            }
+            /* others may still act before t: retry as the first access of a slice, when this
+             * core is the slowest and the completions due have run */
+            c->replay = true;
+            iss_core_stop(c, STOP_REPLAY);
+            return false;
         }
     }
     if (c->replay) {
