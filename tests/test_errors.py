@@ -176,3 +176,12 @@ def test_bad_signature_symbols_refused_before_running(tmp_path, layout, message)
            + layout)
     elf = assemble(src, tmp_path / "sig.elf")
     check(run_cli("run", elf, "--signature", tmp_path / "s.txt"), 111, message)
+
+
+@pytest.mark.parametrize("offset, name, event", [(0x160, "TRIGG_WAIT", 8), (0x1BC, "TRIGG_WAIT_CLEAR", 15)])
+def test_trigg_wait_of_an_event_that_does_not_exist(tmp_path, offset, name, event):
+    """Issue 13: software events 8-15 returned 0 silently where memory-map.md has only 0-7."""
+    src = (".globl _start\n_start:\n  li t0, 0x10204000\n"
+           f"  lw t1, {offset}(t0)\n1: j 1b\n")
+    elf = assemble(src, tmp_path / "trigg.elf")
+    check(run_cli("run", elf), 109, f"{name} of software event {event}, but there are 8 (0-7)", "core 0")

@@ -170,7 +170,14 @@ uint64_t iss_demux_read(uc_engine *uc, uint64_t off, unsigned size, void *core)
         return iss_exact_time(c) ? mutex_lock(c, (uint32_t)(off - EU_MUTEX_OFF) / 4) : 0;
     } else if (off >= EU_SW_OFF + ISS_EU_SW_EVENT_TRIGG_WAIT && off < EU_SW_OFF + 0xC0) {
         uint32_t rel = (uint32_t)(off - EU_SW_OFF), evt = (rel & 0x3F) / 4;
-        if (evt >= ISS_EU_SW_EVENT_COUNT || !iss_exact_time(c))
+        if (evt >= ISS_EU_SW_EVENT_COUNT) {   /* slots 8-15 of the range: no such event */
+            iss_fault(c, FAULT_PERIPH, ISS_DEMUX_BASE + (uint32_t)off,
+                      "load at event unit register 0x%08x: %s of software event %u, but there are %u (0-%u)",
+                      ISS_DEMUX_BASE + (uint32_t)off, rel >= ISS_EU_SW_EVENT_TRIGG_WAIT_CLEAR ? "TRIGG_WAIT_CLEAR"
+                      : "TRIGG_WAIT", evt, ISS_EU_SW_EVENT_COUNT, ISS_EU_SW_EVENT_COUNT - 1);
+            return 0;
+        }
+        if (!iss_exact_time(c))
             return 0;
         if (!c->resume)   /* TRIGG_WAIT: send event to the other cores, then wait */
             iss_deliver_events(cl, cores_mask(cl) & ~(1u << c->id), 1u << evt, iss_core_now(c));
