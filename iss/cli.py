@@ -278,7 +278,8 @@ def cmd_build(args) -> int:
         if args.names:
             for name in args.names:
                 src = firmware.FIRMWARE_DIR / name
-                if not src.is_dir():
+                # a program is a directory right under firmware/: a path would build elsewhere
+                if not name or "/" in name or "\\" in name or name in (".", "..") or not src.is_dir():
                     raise ToolchainError(f"no firmware program {name!r} under {firmware.FIRMWARE_DIR}")
                 print(firmware.build_program(src, Path(args.out) / f"{name}.elf", defines=defines or None,
                                              isa=args.isa))

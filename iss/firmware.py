@@ -284,7 +284,9 @@ def build_all(out_dir: Path, jobs: int = 2, names: list[str] | None = None,
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     selected = program_names() if names is None else list(names)
-    unknown = [n for n in selected if not (FIRMWARE_DIR / n).is_dir()]
+    # a program is a directory directly under firmware/: no path, so nothing builds elsewhere
+    unknown = [n for n in selected if not n or "/" in n or "\\" in n or n in (".", "..")
+               or not (FIRMWARE_DIR / n).is_dir()]
     if unknown:
         raise BuildError(f"no such program in {FIRMWARE_DIR}: {', '.join(unknown)}")
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:

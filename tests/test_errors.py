@@ -102,6 +102,13 @@ def test_unknown_firmware_name_in_build():
     check(run_cli("build", "--out", BUILD, "no_such_program"), 110, "no firmware program 'no_such_program'")
 
 
+@pytest.mark.parametrize("name", ["../runtime", "..", "hello/../exit42", "/work"])
+def test_build_names_are_programs_not_paths(name, tmp_path):
+    """Issue 13: `iss build ../runtime` compiled the runtime as a program outside firmware/."""
+    check(run_cli("build", "--out", tmp_path, name), 110, f"no firmware program {name!r}")
+    assert not any(tmp_path.iterdir())
+
+
 @pytest.mark.parametrize("insn, shown", [("ebreak", "ebreak"), ("c.ebreak", "ebreak"),
                                          (".word 0x0000007f", "illegal instruction 0x0000007f")])
 def test_traps_name_the_instruction(tmp_path, insn, shown):
