@@ -4,6 +4,7 @@ Python only orchestrates: it loads the ELF into the shared memories, then lets t
 scheduler run in chunks of slices, draining the program's output between chunks."""
 from __future__ import annotations
 
+import codecs
 import math
 import time
 from dataclasses import dataclass, field
@@ -334,13 +335,21 @@ class Cluster:
             raise IssError("no program loaded")
         out_parts: list[str] = []
         buf = self._ffi.new("char[]", 1 << 16)
+        # incremental: a UTF-8 character split across two chunks stays one character
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        raw_out = getattr(stdout, "buffer", None)   # a real stream gets the firmware's bytes as they are
         start = time.perf_counter()
         while True:
             res = self._lib.iss_run(self._handle, SLICES_PER_CHUNK)
             while n := self._lib.iss_take_output(self._handle, buf, 1 << 16):
-                text = self._ffi.buffer(buf, n)[:].decode("utf-8", "replace")
+                raw = self._ffi.buffer(buf, n)[:]
+                text = decoder.decode(raw)
                 out_parts.append(text)
-                if stdout is not None:
+                if raw_out is not None:
+                    stdout.flush()
+                    raw_out.write(raw)
+                    raw_out.flush()
+                elif stdout is not None:
                     stdout.write(text)
                     stdout.flush()
             for hook in self._chunk_hooks:
@@ -349,6 +358,7 @@ class Cluster:
                 on_chunk()
             if res != RUN_CONTINUE:
                 break
+        out_parts.append(decoder.decode(b"", final=True))
         wall = time.perf_counter() - start
         status = self._ffi.new("iss_status_t *")
         self._lib.iss_get_status(self._handle, status)

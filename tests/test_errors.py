@@ -192,3 +192,20 @@ def test_trigg_wait_of_an_event_that_does_not_exist(tmp_path, offset, name, even
            f"  lw t1, {offset}(t0)\n1: j 1b\n")
     elf = assemble(src, tmp_path / "trigg.elf")
     check(run_cli("run", elf), 109, f"{name} of software event {event}, but there are 8 (0-7)", "core 0")
+
+
+def test_output_bytes_reach_stdout_as_they_are(tmp_path):
+    """Issue 13: bytes >= 0x80 printed as U+FFFD. The CLI now passes the firmware's bytes
+    through (latin-1 0xE9 stays 0xE9; UTF-8 stays UTF-8) and RunResult.output decodes UTF-8."""
+    import subprocess
+    import sys
+    from iss import Cluster
+    data = b"caf\xe9 \xc3\xa9t\xc3\xa9\n"
+    stores = "".join(f"  li t1, {b}\n  sb t1, 0(t0)\n" for b in data)
+    src = (".globl _start\n_start:\n  csrr t2, mhartid\n  bnez t2, 2f\n  li t0, 0x1A10F000\n" + stores +
+           "  li t0, 0x1A1040A0\n  li t1, 0x80000000\n  sw t1, 0(t0)\n2: j 2b\n")
+    elf = assemble(src, tmp_path / "bytes.elf")
+    r = subprocess.run([sys.executable, "-m", "iss", "run", "--quiet", str(elf)], capture_output=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == data
+    assert Cluster().load(elf).run().output == "caf\ufffd \u00e9t\u00e9\n"
