@@ -14,6 +14,7 @@ exit code (see iss/errors.py and docs/cli.md); never a Python traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -299,15 +300,41 @@ def cmd_regmap(args) -> int:
     return regmap.main(["--write"] if args.write else ["--check"])
 
 
+# 128 + SIGPIPE: what a shell reports for a writer whose reader closed the pipe
+EXIT_BROKEN_PIPE = 141
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return {"run": cmd_run, "build": cmd_build, "regmap": cmd_regmap,
                 "report": cmd_report}[args.command](args)
     except IssError as e:
-        sys.stdout.flush()
+        try:
+            sys.stdout.flush()
+        except OSError:
+            pass
         print(f"iss: {e.kind}: {e.message}", file=sys.stderr)
         return e.exit_code
+    except BrokenPipeError:
+        # the reader went away (`iss run ... | head`): end quietly, as a killed writer would
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except OSError as e:
+        if e.errno in (errno.ENOSPC, errno.EIO, errno.EFBIG, errno.EDQUOT):   # stdout's disk or device
+            _silence_stdout()
+            print(f"iss: output file error: cannot write the output: {e.strerror}", file=sys.stderr)
+            return OutputFileError.exit_code
+        print(f"iss: internal error: {type(e).__name__}: {e} (please report this)", file=sys.stderr)
+        return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("iss: interrupted", file=sys.stderr)
         return 130

@@ -209,3 +209,37 @@ def test_output_bytes_reach_stdout_as_they_are(tmp_path):
     assert r.returncode == 0, r.stderr
     assert r.stdout == data
     assert Cluster().load(elf).run().output == "caf\ufffd \u00e9t\u00e9\n"
+
+
+def _chatty_elf(tmp_path):
+    """Core 0 prints 400,000 bytes, then exits 0."""
+    src = (".globl _start\n_start:\n  csrr t2, mhartid\n  bnez t2, 2f\n  li t0, 0x1A10F000\n  li t1, 120\n"
+           "  li t3, 400000\n1:\n  sb t1, 0(t0)\n  addi t3, t3, -1\n  bnez t3, 1b\n"
+           "  li t0, 0x1A1040A0\n  li t1, 0x80000000\n  sw t1, 0(t0)\n2: j 2b\n")
+    return assemble(src, tmp_path / "chatty.elf")
+
+
+def test_stdout_closed_by_its_reader(tmp_path):
+    """Issue 13: `iss run ... | head -1` ended in an internal error. Now the writer ends quietly
+    with 141 (128 + SIGPIPE), as a shell reports a writer killed by its closed pipe."""
+    import subprocess
+    import sys
+    p = subprocess.Popen([sys.executable, "-m", "iss", "run", "--quiet", str(_chatty_elf(tmp_path))],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.read(10)
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(60) == 141, err
+    assert "internal error" not in err and "Traceback" not in err, err
+
+
+def test_stdout_on_a_full_disk(tmp_path):
+    import os
+    import subprocess
+    import sys
+    if not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full")
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([sys.executable, "-m", "iss", "run", "--quiet", str(_chatty_elf(tmp_path))],
+                           stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
+    check(r, 111, "output file error: cannot write the output: No space left on device")
