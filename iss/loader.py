@@ -70,9 +70,13 @@ class Program:
 def load_elf(path: str | Path, regions: list[tuple[int, int, str]]) -> Program:
     """Reads an ELF; regions are (base, size, name) of memory the segments may occupy."""
     path = Path(path)
-    if not path.exists():
+    try:
+        exists, is_file = path.exists(), path.is_file()
+    except OSError as e:     # a name too long for the file system, a loop of links
+        raise FirmwareFileError(f"{str(path)[:80]}{'...' if len(str(path)) > 80 else ''}: {e.strerror}") from None
+    if not exists:
         raise FirmwareFileError(f"{path}: no such file")
-    if not path.is_file():
+    if not is_file:
         raise FirmwareFileError(f"{path}: not a regular file")
     try:
         raw = path.read_bytes()

@@ -20,6 +20,11 @@ def test_missing_file(tmp_path):
     check(run_cli("run", tmp_path / "nope.elf"), 101, "nope.elf: no such file")
 
 
+def test_file_name_too_long(tmp_path):
+    """Issue 13: a 300-character name reached an internal error (ENAMETOOLONG from exists())."""
+    check(run_cli("run", tmp_path / ("a" * 300 + ".elf")), 101, "File name too long")
+
+
 def test_directory(tmp_path):
     check(run_cli("run", tmp_path), 101, "not a regular file")
 
