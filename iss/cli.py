@@ -193,9 +193,12 @@ def _tracer(cluster, args):
             raise ConfigError(f"{opt} restricts the instruction trace: give --itrace FILE too")
     if not (args.trace or args.itrace or args.vcd):
         return None
-    for opt in ("trace_min_cycles", "trace_max_spans", "trace_ima_jobs", "trace_sample", "itrace_limit"):
-        if getattr(args, opt) < 0:
-            raise ConfigError(f"--{opt.replace('_', '-')} must be >= 0")
+    # the native tracer keeps these in 32-bit (spans, jobs, lines) or 64-bit (cycles) fields
+    limits = {"trace_min_cycles": 1 << 62, "trace_max_spans": (1 << 31) - 1, "trace_ima_jobs": (1 << 31) - 1,
+              "trace_sample": 1 << 62, "itrace_limit": 1 << 62}
+    for opt, hi in limits.items():
+        if not 0 <= getattr(args, opt) <= hi:
+            raise ConfigError(f"--{opt.replace('_', '-')} must be between 0 and {hi}, got {getattr(args, opt)}")
     for path, what in ((args.trace, "trace file"), (args.itrace, "instruction trace"), (args.vcd, "VCD file")):
         if path:
             check_writable(path, what)

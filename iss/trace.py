@@ -92,6 +92,8 @@ class ItraceWindow:
                 raise ConfigError(f"{what} expects A:B (two integers), got {text!r}") from None
             if not sep or a < 0 or b < 0 or (kind == "cycles" and b <= a):
                 raise ConfigError(f"{what} expects A:B with 0 <= A < B, got {text!r}")
+            if b >= 1 << 62:    # 64-bit fields of the native tracer
+                raise ConfigError(f"{what}: {b} is too large (at most 2^62)")
             return ItraceWindow(kind, a, b)
         return ItraceWindow("all")
 

@@ -248,3 +248,16 @@ def test_stdout_on_a_full_disk(tmp_path):
         r = subprocess.run([sys.executable, "-m", "iss", "run", "--quiet", str(_chatty_elf(tmp_path))],
                            stdout=full, stderr=subprocess.PIPE, text=True, timeout=60)
     check(r, 111, "output file error: cannot write the output: No space left on device")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--itrace", "IT", "--itrace-cycles", "0:99999999999999999999"], "--itrace-cycles: 99999999999999999999 is too large"),
+    (["--itrace", "IT", "--itrace-markers", "1:99999999999999999999"], "--itrace-markers: 99999999999999999999 is too large"),
+    (["--trace", "T", "--trace-min-cycles", "99999999999999999999"], "--trace-min-cycles must be between 0 and"),
+    (["--trace", "T", "--trace-max-spans", "99999999999999999999"], "--trace-max-spans must be between 0 and 2147483647"),
+    (["--trace", "T", "--trace-sample", "99999999999999999999"], "--trace-sample must be between 0 and"),
+])
+def test_huge_trace_options_are_config_errors(fw, tmp_path, args, message):
+    """Issue 13: these reached an internal error (OverflowError in the native tracer's fields)."""
+    args = [str(tmp_path / a) if a in ("IT", "T") else a for a in args]
+    check(run_cli("run", fw("hello"), *args), 100, message)
