@@ -153,3 +153,11 @@ def test_bad_dwa_input_is_one_clear_error(fw, name, message):
     if name == "address":
         assert re.search(r"input 0x1c[0-9a-f]{6}\.\.0x1c[0-9a-f]{6} is outside the TCDM", r.stderr)
     assert "at core 0, pc 0x" in r.stderr and "<do_bad_dwa+" in r.stderr, r.stderr
+
+
+def test_holder_reacquires_and_soft_clear_wakes_the_waiter(fw):
+    """Issue 13: the DWA answered ACQUIRE from its own holder "busy" where the IMA grants it,
+    and an abort by SOFT_CLEAR woke no core sleeping on the end-of-job event (a deadlock)."""
+    r = Cluster().load(fw("dwa_abort")).run()
+    assert r.exit_code == 0, r.output
+    assert "second acquire 0, waiter woken 1" in r.output

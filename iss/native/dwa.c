@@ -243,11 +243,15 @@ uint64_t iss_dwa_read(iss_core_t *c, uint32_t off)
     case ISS_DWA_ACQUIRE:
         if (!iss_exact_time(c))
             return 0;
+        if (d->state == ST_ACQUIRED && d->owner == (int32_t)c->id)
+            return ISS_DWA_ACQUIRE_GRANTED;   /* already held by this core, as the IMA answers */
         if (d->state != ST_IDLE)
             return ISS_DWA_ACQUIRE_BUSY;
         set_state(d, ST_ACQUIRED, (int32_t)c->id);
         return ISS_DWA_ACQUIRE_GRANTED;
     case ISS_DWA_FINISHED_JOBS: {
+        if (!iss_exact_time(c))   /* the job's end changes it: read it at the load's cycle */
+            return 0;
         uint32_t v = d->regs[REG(FINISHED_JOBS)];
         d->regs[REG(FINISHED_JOBS)] = 0;
         return v;
@@ -256,8 +260,11 @@ uint64_t iss_dwa_read(iss_core_t *c, uint32_t off)
         iss_fault(c, FAULT_PERIPH, DWA_ADDR(off), "load from write-only register 0x%08x", DWA_ADDR(off));
         return 0;
     }
-    if (is_register(off))
+    if (is_register(off)) {
+        if ((off == ISS_DWA_STATUS || off == ISS_DWA_RUNNING_TASK) && !iss_exact_time(c))
+            return 0;             /* set by the job's end: as of the load's cycle */
         return d->regs[off / 4];
+    }
     iss_fault(c, FAULT_PERIPH, DWA_ADDR(off), "load at 0x%08x: no depthwise accelerator register there", DWA_ADDR(off));
     return 0;
 }
@@ -274,8 +281,14 @@ void iss_dwa_write(iss_core_t *c, uint32_t off, uint32_t val)
         if (d->owner >= 0 && d->owner != (int32_t)c->id)
             return refuse(d, c, ISS_DWA_ERR_NO_ACQUIRE, off, "SOFT_CLEAR by core %u while core %d holds the accelerator",
                           c->id, d->owner);
+        if (!iss_exact_time(c))   /* a job's end and this abort: in time order */
+            return;
+        bool aborted = d->state == ST_RUNNING;
         d->gen++;
         set_state(d, ST_IDLE, -1);
+        if (aborted)   /* cores sleeping on the job's end must not sleep forever (as the IMA) */
+            iss_deliver_events(c->cl, (uint32_t)((1ull << c->cl->cfg.num_cores) - 1), 1u << ISS_EVT_ACC1,
+                               iss_core_now(c));
         return;
     }
     if (!is_register(off)) {

@@ -462,6 +462,8 @@ uint64_t iss_ima_read(iss_core_t *c, uint32_t off)
         set_state(ima, ST_ACQUIRED, (int32_t)c->id);
         return ISS_IMA_ACQUIRE_GRANTED;
     case ISS_IMA_FINISHED_JOBS: {
+        if (!iss_exact_time(c))   /* the batch's end changes it: read it at the load's cycle */
+            return 0;
         uint32_t v = ima->regs[REG(FINISHED_JOBS)];
         ima->regs[REG(FINISHED_JOBS)] = 0;
         return v;
@@ -473,8 +475,12 @@ uint64_t iss_ima_read(iss_core_t *c, uint32_t off)
         iss_fault(c, FAULT_PERIPH, IMA_ADDR(off), "load from write-only IMA register 0x%08x", IMA_ADDR(off));
         return 0;
     }
-    if (off < 4 * NB_REGS)
+    if (off < 4 * NB_REGS) {
+        if ((off == ISS_IMA_STATUS || off == ISS_IMA_RUNNING_TASK || off == ISS_IMA_CHECK_STATE) &&
+            !iss_exact_time(c))
+            return 0;             /* set as jobs end: as of the load's cycle */
         return ima->regs[off / 4];
+    }
     iss_fault(c, FAULT_PERIPH, IMA_ADDR(off), "load at 0x%08x: no IMA register there", IMA_ADDR(off));
     return 0;
 }
