@@ -261,3 +261,17 @@ def test_huge_trace_options_are_config_errors(fw, tmp_path, args, message):
     """Issue 13: these reached an internal error (OverflowError in the native tracer's fields)."""
     args = [str(tmp_path / a) if a in ("IT", "T") else a for a in args]
     check(run_cli("run", fw("hello"), *args), 100, message)
+
+
+def test_native_core_that_cannot_be_built_is_a_build_error(tmp_path, monkeypatch):
+    """Issue 13: a user who cannot write the native build directory got an internal error
+    (PermissionError on its lock). Here the directory cannot be created at all."""
+    import sys
+    from iss import native
+    from iss.errors import ToolchainError
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setattr(native, "BUILD_DIR", blocker / "_build")
+    monkeypatch.setattr(sys, "modules", dict(sys.modules))
+    with pytest.raises(ToolchainError, match="cannot build the native core in .*_build: Not a directory"):
+        native.load()

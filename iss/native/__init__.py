@@ -66,13 +66,23 @@ def _build(name: str) -> None:
 def load():
     """Returns (ffi, lib) of the native core, compiling it first if the sources changed."""
     name = _module_name()
-    BUILD_DIR.mkdir(exist_ok=True)
-    with open(BUILD_DIR / ".lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    try:
+        BUILD_DIR.mkdir(exist_ok=True)
+        lock = open(BUILD_DIR / ".lock", "w")
+    except OSError as e:
+        # a read-only install (another user's checkout): the built core is enough
         if not any(BUILD_DIR.glob(f"{name}.*.so")):
-            for old in BUILD_DIR.glob("_iss_native_*"):
-                old.unlink()
-            _build(name)
+            from ..errors import ToolchainError
+            raise ToolchainError(f"cannot build the native core in {BUILD_DIR}: {e.strerror}; run the simulator "
+                                 f"once as the user who installed it (or make that directory writable)") from None
+        lock = None
+    if lock is not None:
+        with lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not any(BUILD_DIR.glob(f"{name}.*.so")):
+                for old in BUILD_DIR.glob("_iss_native_*"):
+                    old.unlink()
+                _build(name)
     mod_name = name
     if mod_name in sys.modules:
         mod = sys.modules[mod_name]
